@@ -1,0 +1,24 @@
+# Installs the Debian packages MailFilter's demo, tests and benchmarks use as real peers.
+# Sourced by scripts/test.sh, scripts/demo.sh and bench/run.sh. Needs root (or sudo).
+install_deps() {
+  local pkgs=(postfix miltertest swaks opendkim opendkim-tools python3 libsodium23 age
+              python3-dkim python3-nacl postgresql dovecot-core dovecot-lmtpd dovecot-imapd
+              ca-certificates procps iproute2)
+  local missing=()
+  for p in "${pkgs[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  # Postfix must not configure or start a system instance: every test runs its own private one.
+  echo "postfix postfix/main_mailer_type select No configuration" | $sudo debconf-set-selections
+  $sudo apt-get update -q
+  $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+  # Debian's packages may start services when first installed; the suite starts private instances
+  # of its own, so stop the ones this install just started (and nothing that was running before).
+  for svc in postgresql dovecot opendkim postfix; do
+    case " ${missing[*]} " in *" $svc"*) $sudo service "$svc" stop >/dev/null 2>&1 || true ;; esac
+  done
+}

@@ -1,0 +1,37 @@
+#!/usr/bin/env python3
+"""Sums the .trx files of one test run into the line "N passed, N failed, N skipped".
+
+A run that exits non-zero without any failed test (a crashed test host, a build break) counts as one
+failure, so the summary can never claim success for a run that did not complete."""
+import glob
+import os
+import sys
+import xml.etree.ElementTree as ET
+
+NS = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
+
+def main() -> int:
+    results_dir, rc = sys.argv[1], int(sys.argv[2])
+    passed = failed = skipped = 0
+    failures = []
+    for path in sorted(glob.glob(os.path.join(results_dir, "**", "*.trx"), recursive=True)):
+        root = ET.parse(path).getroot()
+        for r in root.iterfind(".//t:UnitTestResult", NS):
+            outcome = r.get("outcome")
+            if outcome == "Passed":
+                passed += 1
+            elif outcome in ("NotExecuted", "Inconclusive"):
+                skipped += 1
+            else:
+                failed += 1
+                failures.append(f"{os.path.basename(path)}: {r.get('testName')}")
+    if rc != 0 and failed == 0:
+        failed = 1
+        failures.append(f"the test run exited with code {rc} without a failed test (crash or build error)")
+    for f in failures:
+        print(f"FAILED {f}")
+    print(f"{passed} passed, {failed} failed, {skipped} skipped")
+    return 0 if failed == 0 else 1
+
+if __name__ == "__main__":
+    sys.exit(main())
