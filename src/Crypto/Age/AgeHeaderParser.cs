@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.Diagnostics;
-using MailFilter.Crypto.Encoding;
+using MailFilter.Crypto.Codecs;
 using MailFilter.Crypto.Envelope;
 
 namespace MailFilter.Crypto.Age;

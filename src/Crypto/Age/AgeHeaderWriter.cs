@@ -1,5 +1,5 @@
 using System.Buffers;
-using MailFilter.Crypto.Encoding;
+using MailFilter.Crypto.Codecs;
 using MailFilter.Crypto.Keys;
 
 namespace MailFilter.Crypto.Age;

@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using MailFilter.Crypto.Encoding;
+using MailFilter.Crypto.Codecs;
 using MailFilter.Crypto.Envelope;
 using MailFilter.Crypto.Keys;
 

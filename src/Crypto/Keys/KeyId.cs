@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography;
-using MailFilter.Crypto.Encoding;
+using MailFilter.Crypto.Codecs;
 
 namespace MailFilter.Crypto.Keys;
 

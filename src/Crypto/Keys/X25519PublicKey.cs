@@ -1,5 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
-using MailFilter.Crypto.Encoding;
+using MailFilter.Crypto.Codecs;
 
 namespace MailFilter.Crypto.Keys;
 

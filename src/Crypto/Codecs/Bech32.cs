@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace MailFilter.Crypto.Encoding;
+namespace MailFilter.Crypto.Codecs;
 
 /// <summary>
 /// Bech32 (BIP 173) as age uses it for <c>age1…</c> recipients and <c>AGE-SECRET-KEY-1…</c>

@@ -1,4 +1,4 @@
-namespace MailFilter.Crypto.Encoding;
+namespace MailFilter.Crypto.Codecs;
 
 internal enum Base64Status
 {

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace MailFilter.Crypto.Encoding;
+namespace MailFilter.Crypto.Codecs;
 
 /// <summary>
 /// Standard-alphabet base64 without padding, decoded canonically as age requires (age v1 spec,
