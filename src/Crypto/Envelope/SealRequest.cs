@@ -1,7 +1,7 @@
 namespace MailFilter.Crypto.Envelope;
 
 /// <summary>What one envelope is sealed for. Each Bcc recipient gets its own envelope (§3.6 step 2): the caller splits.</summary>
-public sealed class SealRequest
+public sealed record SealRequest
 {
     /// <summary>The sender's address (the signing key's owner); canonicalized into the manifest.</summary>
     public required string Sender { get; init; }

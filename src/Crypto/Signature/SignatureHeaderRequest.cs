@@ -1,7 +1,7 @@
 namespace MailFilter.Crypto.Signature;
 
 /// <summary>What a MailFilter-Signature header is made for: the signer and the SMTP envelope of this copy.</summary>
-public sealed class SignatureHeaderRequest
+public sealed record SignatureHeaderRequest
 {
     /// <summary>The sender's address (<c>i=</c>; its domain is <c>d=</c>): the owner of the signing key.</summary>
     public required string Sender { get; init; }
