@@ -1,0 +1,107 @@
+namespace MailFilter.Mime;
+
+/// <summary>
+/// Base64 (RFC 2045 §6.8), lenient: characters outside the alphabet (line breaks, spaces, junk) are skipped, a
+/// complete pad sequence ends the data (what follows is ignored, as RFC 2045 §6.8 says decoding stops at "="), and
+/// a final incomplete group yields the bytes it holds. This is what CPython's binascii.a2b_base64 does for the
+/// email package, so the judge and the engine agree.
+/// </summary>
+public sealed class Base64Decoder : IMimeDecoder
+{
+    private static readonly sbyte[] s_values = BuildTable();
+    private int _quadPos;
+    private int _leftChar;
+    private int _pads;
+    private bool _done;
+
+    /// <summary>True once a pad sequence ended the data.</summary>
+    public bool IsDone => _done;
+
+    /// <summary>The 6-bit value of a base64 character, or -1.</summary>
+    public static int ValueOf(char c) => c < 128 ? s_values[c] : -1;
+
+    public int GetMaxDecodedLength(int inputLength) => (inputLength / 4 * 3) + 3;
+
+    public int Decode(ReadOnlySpan<byte> input, Span<byte> output)
+    {
+        var o = 0;
+        if (_done)
+        {
+            return 0;
+        }
+
+        int quadPos = _quadPos, left = _leftChar;
+        for (var i = 0; i < input.Length; i++)
+        {
+            var b = input[i];
+            if (b == '=')
+            {
+                // A pad only counts once two data characters of the group are in (RFC 2045 §6.8 "=" handling).
+                if (quadPos >= 2 && quadPos + ++_pads >= 4)
+                {
+                    _done = true;
+                    break;
+                }
+
+                continue;
+            }
+
+            var v = b < 128 ? s_values[b] : -1;
+            if (v < 0)
+            {
+                continue;
+            }
+
+            _pads = 0;
+            switch (quadPos)
+            {
+                case 0:
+                    quadPos = 1;
+                    left = v;
+                    break;
+                case 1:
+                    quadPos = 2;
+                    output[o++] = (byte)((left << 2) | (v >> 4));
+                    left = v & 0x0F;
+                    break;
+                case 2:
+                    quadPos = 3;
+                    output[o++] = (byte)((left << 4) | (v >> 2));
+                    left = v & 0x03;
+                    break;
+                default:
+                    quadPos = 0;
+                    output[o++] = (byte)((left << 6) | v);
+                    left = 0;
+                    break;
+            }
+        }
+
+        _quadPos = quadPos;
+        _leftChar = left;
+        return o;
+    }
+
+    public int Flush(Span<byte> output) => 0;
+
+    public void Reset()
+    {
+        _quadPos = 0;
+        _leftChar = 0;
+        _pads = 0;
+        _done = false;
+    }
+
+    private static sbyte[] BuildTable()
+    {
+        var t = new sbyte[128];
+        Array.Fill(t, (sbyte)-1);
+        const string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        for (var i = 0; i < alphabet.Length; i++)
+        {
+            t[alphabet[i]] = (sbyte)i;
+        }
+
+        return t;
+    }
+}
