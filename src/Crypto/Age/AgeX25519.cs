@@ -30,11 +30,33 @@ public static class AgeX25519
     /// </summary>
     public static FileKey? TryUnwrap(X25519Stanza stanza, X25519PrivateKey identity)
     {
+        Span<byte> fileKey = stackalloc byte[FileKey.Size];
+        try
+        {
+            return TryUnwrap(stanza, identity, fileKey) ? FileKey.Import(fileKey) : null;
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(fileKey);
+        }
+    }
+
+    /// <summary>
+    /// As <see cref="TryUnwrap(X25519Stanza, X25519PrivateKey)"/>, writing the 16-byte file key to
+    /// <paramref name="fileKey"/>: for mailfilter-authd, which sends it on at once and need not pay for
+    /// guarded memory per request. The caller zeroes the destination.
+    /// </summary>
+    public static bool TryUnwrap(X25519Stanza stanza, X25519PrivateKey identity, Span<byte> fileKey)
+    {
         ArgumentNullException.ThrowIfNull(stanza);
         ArgumentNullException.ThrowIfNull(identity);
+        if (fileKey.Length != FileKey.Size)
+        {
+            throw new ArgumentException("the destination must be 16 bytes", nameof(fileKey));
+        }
+
         Span<byte> shared = stackalloc byte[32];
         Span<byte> wrapKey = stackalloc byte[32];
-        Span<byte> fileKey = stackalloc byte[FileKey.Size];
         try
         {
             if (!identity.TryAgree(stanza.EphemeralShare, shared))
@@ -47,19 +69,17 @@ public static class AgeX25519
             try
             {
                 aead.Decrypt(stackalloc byte[12], stanza.Body[..FileKey.Size], stanza.Body[FileKey.Size..], fileKey);
+                return true;
             }
             catch (AuthenticationTagMismatchException)
             {
-                return null;
+                return false;
             }
-
-            return FileKey.Import(fileKey);
         }
         finally
         {
             CryptographicOperations.ZeroMemory(shared);
             CryptographicOperations.ZeroMemory(wrapKey);
-            CryptographicOperations.ZeroMemory(fileKey);
         }
     }
 

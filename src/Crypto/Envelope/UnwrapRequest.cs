@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using MailFilter.Crypto.Age;
 using MailFilter.Crypto.Keys;
 
@@ -29,6 +30,24 @@ public sealed class UnwrapRequest
     /// </summary>
     public UnwrappedFileKey? TryUnwrap(IReadOnlyList<X25519PrivateKey> keys)
     {
+        Span<byte> fileKey = stackalloc byte[FileKey.Size];
+        try
+        {
+            return TryUnwrap(keys, fileKey, out var kid, out int index) ? new UnwrappedFileKey(FileKey.Import(fileKey), kid, index) : null;
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(fileKey);
+        }
+    }
+
+    /// <summary>
+    /// As <see cref="TryUnwrap(IReadOnlyList{X25519PrivateKey})"/>, writing the file key to
+    /// <paramref name="fileKey"/> (16 bytes): mailfilter-authd's form, which puts it straight into its
+    /// reply. The caller zeroes the destination.
+    /// </summary>
+    public bool TryUnwrap(IReadOnlyList<X25519PrivateKey> keys, Span<byte> fileKey, out KeyId recipientKid, out int stanzaIndex)
+    {
         ArgumentNullException.ThrowIfNull(keys);
         var tried = new HashSet<(int Stanza, int Key)>();
         if (HintKids is { } hint && hint.Count == Stanzas.Count)
@@ -37,9 +56,10 @@ public sealed class UnwrapRequest
             {
                 for (int s = 0; s < hint.Count; s++)
                 {
-                    if (hint[s] == keys[k].KeyId && tried.Add((s, k)) && Attempt(s, keys[k]) is { } found)
+                    if (hint[s] == keys[k].KeyId && tried.Add((s, k)) && AgeX25519.TryUnwrap(Stanzas[s], keys[k], fileKey))
                     {
-                        return found;
+                        (recipientKid, stanzaIndex) = (keys[k].KeyId, s);
+                        return true;
                     }
                 }
             }
@@ -49,19 +69,15 @@ public sealed class UnwrapRequest
         {
             for (int k = 0; k < keys.Count; k++)
             {
-                if (tried.Add((s, k)) && Attempt(s, keys[k]) is { } found)
+                if (tried.Add((s, k)) && AgeX25519.TryUnwrap(Stanzas[s], keys[k], fileKey))
                 {
-                    return found;
+                    (recipientKid, stanzaIndex) = (keys[k].KeyId, s);
+                    return true;
                 }
             }
         }
 
-        return null;
-    }
-
-    private UnwrappedFileKey? Attempt(int stanzaIndex, X25519PrivateKey key)
-    {
-        var fileKey = AgeX25519.TryUnwrap(Stanzas[stanzaIndex], key);
-        return fileKey is null ? null : new UnwrappedFileKey(fileKey, key.KeyId, stanzaIndex);
+        (recipientKid, stanzaIndex) = (default, -1);
+        return false;
     }
 }
