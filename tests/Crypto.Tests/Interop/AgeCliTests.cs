@@ -93,6 +93,20 @@ public sealed class AgeCliTests : IDisposable
     }
 
     [Fact]
+    public async Task AgeDecryptsTheCommittedVectorToItsContainer()
+    {
+        var age = await ExternalTools.EnsureAgeAsync();
+        var vector = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(ExternalTools.RepositoryRoot, "docs", "vectors", "envelope-v1.json")))!;
+        var path = _dir.Write("vector.age", Convert.FromBase64String(vector["envelope_base64"]!.GetValue<string>()));
+        foreach (var recipient in vector["recipients"]!.AsArray())
+        {
+            var identity = _dir.Write("id", recipient!["age_identity"]!.GetValue<string>() + "\n");
+            var result = (await ExternalTools.RunAsync(age, ["-d", "-i", identity, path])).EnsureSuccess("age -d");
+            Assert.Equal(vector["container_hex"]!.GetValue<string>(), Convert.ToHexStringLower(result.Stdout));
+        }
+    }
+
+    [Fact]
     public async Task AgeKeygenIdentitiesImportAndExportToTheSameStrings()
     {
         await ExternalTools.EnsureAgeAsync();
