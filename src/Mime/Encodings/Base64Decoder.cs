@@ -17,6 +17,40 @@ public sealed class Base64Decoder : IMimeDecoder
     /// <summary>True once a pad sequence ended the data.</summary>
     public bool IsDone => _done;
 
+    /// <summary>
+    /// True when the input read so far, if it ended here, could not be base64: one data character more than a
+    /// multiple of four and no pad sequence (no input encodes to that).
+    /// </summary>
+    public bool IsUndecodable => !_done && _quadPos == 1;
+
+    /// <summary>
+    /// Scans base64 content without keeping the output: false when it is undecodable (see <see cref="IsUndecodable"/>).
+    /// Such content is returned undecoded, without its line breaks, rather than decoded (CPython's email package does
+    /// the same), since whatever a decoder would produce from it is not what was encoded.
+    /// </summary>
+    public static bool IsDecodable(Stream content)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        var decoder = new Base64Decoder();
+        var input = System.Buffers.ArrayPool<byte>.Shared.Rent(64 * 1024);
+        var output = System.Buffers.ArrayPool<byte>.Shared.Rent(decoder.GetMaxDecodedLength(input.Length));
+        try
+        {
+            int n;
+            while (!decoder._done && (n = content.Read(input, 0, input.Length)) > 0)
+            {
+                decoder.Decode(input.AsSpan(0, n), output);
+            }
+
+            return !decoder.IsUndecodable;
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(input);
+            System.Buffers.ArrayPool<byte>.Shared.Return(output);
+        }
+    }
+
     /// <summary>The 6-bit value of a base64 character, or -1.</summary>
     public static int ValueOf(char c) => c < 128 ? s_values[c] : -1;
 

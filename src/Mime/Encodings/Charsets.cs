@@ -86,7 +86,7 @@ public static class Charsets
         {
             try
             {
-                return Encoding.GetEncoding(codePage);
+                return Encoding.GetEncoding(codePage, EncoderFallback.ReplacementFallback, new DecoderReplacementFallback("\uFFFD"));
             }
             catch (ArgumentException)
             {
@@ -101,11 +101,50 @@ public static class Charsets
         return null;
     }
 
+    /// <summary>
+    /// Decodes bytes in a charset, the way Python's codecs do with errors="replace": an invalid sequence becomes
+    /// U+FFFD. The 7-bit charsets (ISO-2022-*, RFC 1468 and RFC 1922) carry no byte above 0x7F, so each such byte is
+    /// invalid there too, though .NET's decoders would read it as something.
+    /// </summary>
+    public static string GetString(Encoding encoding, ReadOnlySpan<byte> bytes)
+    {
+        ArgumentNullException.ThrowIfNull(encoding);
+        if (!IsSevenBit(encoding) || !bytes.ContainsAnyExceptInRange((byte)0, (byte)0x7F))
+        {
+            return encoding.GetString(bytes);
+        }
+
+        var decoder = encoding.GetDecoder();
+        var sb = new StringBuilder(bytes.Length);
+        var chars = new char[encoding.GetMaxCharCount(bytes.Length) + 1];
+        var start = 0;
+        for (var i = 0; i <= bytes.Length; i++)
+        {
+            if (i < bytes.Length && bytes[i] < 0x80)
+            {
+                continue;
+            }
+
+            var n = decoder.GetChars(bytes[start..i], chars, flush: i == bytes.Length);
+            sb.Append(chars, 0, n);
+            if (i < bytes.Length)
+            {
+                sb.Append('\uFFFD');
+            }
+
+            start = i + 1;
+        }
+
+        return sb.ToString();
+    }
+
+    private static bool IsSevenBit(Encoding encoding) => encoding.CodePage is 20127 or (>= 50220 and <= 50229) or 52936;
+
     private static Encoding? TryGet(string name)
     {
         try
         {
-            return Encoding.GetEncoding(name);
+            return Encoding.GetEncoding(name, EncoderFallback.ReplacementFallback, new DecoderReplacementFallback("\uFFFD"));
         }
         catch (ArgumentException)
         {

@@ -118,11 +118,20 @@ public sealed class MimePart : MimeEntity
         var raw = Layout!.Source.OpenRange(_contentOffset, _contentEnd - _contentOffset);
         return ContentTransferEncoding switch
         {
+            ContentEncoding.Base64 when !IsDecodableBase64(raw) => new DecodingStream(raw, new LineBreakRemover()),
             ContentEncoding.Base64 => new DecodingStream(raw, new Base64Decoder()),
             ContentEncoding.QuotedPrintable => new DecodingStream(raw, new QuotedPrintableDecoder()),
             ContentEncoding.UUEncode => new DecodingStream(raw, new UUDecoder()),
             _ => raw,
         };
+    }
+
+    /// <summary>A pre-pass over the content in the source (streamed, nothing kept): see <see cref="Base64Decoder.IsDecodable"/>.</summary>
+    private static bool IsDecodableBase64(Stream raw)
+    {
+        var ok = Base64Decoder.IsDecodable(raw);
+        raw.Position = 0;
+        return ok;
     }
 
     /// <summary>Copies the decoded content to <paramref name="destination"/>; returns its length.</summary>
@@ -171,7 +180,7 @@ public sealed class MimePart : MimeEntity
     {
         var bytes = GetDecodedBytes();
         var encoding = Charsets.GetEncoding(ContentType.Charset);
-        return encoding is null ? HeaderText.Decode(bytes) : encoding.GetString(bytes);
+        return encoding is null ? HeaderText.Decode(bytes) : Charsets.GetString(encoding, bytes);
     }
 
     /// <summary>Text for new content in the given charset (default UTF-8), quoted-printable encoded, with the charset parameter set.</summary>

@@ -179,7 +179,7 @@ internal static class ParameterParser
 
             var raw = bytes.ToArray();
             var encoding = Charsets.GetEncoding(charset);
-            var value = encoding is not null ? encoding.GetString(raw) : HeaderText.Decode(raw);
+            var value = encoding is not null ? Charsets.GetString(encoding, raw) : HeaderText.Decode(raw);
             yield return new MimeParameter(pieces[0].Name, value)
             {
                 Charset = string.IsNullOrEmpty(charset) ? null : charset,

@@ -122,7 +122,7 @@ public static class Rfc2047
 
         var bytes = pending.ToArray();
         var encoding = Charsets.GetEncoding(charset);
-        sb.Append(encoding is null ? HeaderText.Decode(bytes) : encoding.GetString(bytes));
+        sb.Append(encoding is null ? HeaderText.Decode(bytes) : Charsets.GetString(encoding, bytes));
         pending.Clear();
         charset = null;
     }

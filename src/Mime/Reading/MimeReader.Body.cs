@@ -217,7 +217,12 @@ public sealed partial class MimeReader
         };
     }
 
-    /// <summary>The index of the innermost open multipart whose delimiter the line is, -1 for none, -2 when more of the line is needed.</summary>
+    /// <summary>
+    /// The index of the open multipart whose delimiter the line is, -1 for none, -2 when more of the line is needed.
+    /// Enclosing multiparts are tried innermost first, except that a multipart reading its own preamble, epilogue or
+    /// the line after a part tries its ancestors' boundaries before its own: when nested multiparts reuse a boundary
+    /// (RFC 2046 §5.1.2 forbids it), the outer one wins, as in Python's feedparser.
+    /// </summary>
     private int MatchBoundary(ReadOnlySpan<byte> line, bool complete, out bool close)
     {
         close = false;
@@ -226,27 +231,34 @@ public sealed partial class MimeReader
             return -1;
         }
 
-        for (var k = _frames.Count - 1; k >= 0; k--)
+        var top = _frames.Count - 1;
+        var topIsMultipart = _frames[top].IsActiveMultipart;
+        for (var k = topIsMultipart ? top - 1 : top; k >= 0; k--)
         {
-            var f = _frames[k];
-            if (!f.IsActiveMultipart)
+            var result = MatchFrame(k, line, complete, ref close);
+            if (result != -1)
             {
-                continue;
-            }
-
-            var match = MatchLine(line, f.Delimiter!, complete, out close);
-            if (match == LineMatch.Yes)
-            {
-                return k;
-            }
-
-            if (match == LineMatch.Maybe)
-            {
-                return -2;
+                return result;
             }
         }
 
-        return -1;
+        return topIsMultipart ? MatchFrame(top, line, complete, ref close) : -1;
+    }
+
+    private int MatchFrame(int k, ReadOnlySpan<byte> line, bool complete, ref bool close)
+    {
+        var f = _frames[k];
+        if (!f.IsActiveMultipart)
+        {
+            return -1;
+        }
+
+        return MatchLine(line, f.Delimiter!, complete, out close) switch
+        {
+            LineMatch.Yes => k,
+            LineMatch.Maybe => -2,
+            _ => -1,
+        };
     }
 
     /// <summary>RFC 2046 §5.1.1: "--" boundary ["--"] transport-padding, nothing else on the line.</summary>

@@ -71,17 +71,3 @@ internal static class Corpus
         return files;
     }
 }
-
-internal sealed record CorpusFile(string Path, long Bytes, string Sha256, IReadOnlyList<string> Kinds, int Messages)
-{
-    public bool IsMbox => Kinds.Contains("mbox");
-
-    public string FullPath => System.IO.Path.Combine(Corpus.Directory, Path);
-
-    public byte[] ReadAllBytes() => File.ReadAllBytes(FullPath);
-}
-
-internal sealed record CorpusMessage(CorpusFile File, int Index, byte[] Bytes)
-{
-    public string Id => File.IsMbox ? $"{File.Path}#{Index}" : File.Path;
-}
