@@ -3,6 +3,9 @@ namespace MailFilter.Crypto.Bench;
 /// <summary>What the numbers were measured on.</summary>
 internal static class Machine
 {
+    /// <summary>The 1-minute load average: other work on the machine slows the numbers down.</summary>
+    public static string LoadAverage() => File.ReadAllText("/proc/loadavg").Split(' ')[0];
+
     public static string Describe()
     {
         var cpu = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown CPU";

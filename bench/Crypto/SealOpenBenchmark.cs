@@ -132,6 +132,10 @@ internal sealed class SealOpenBenchmark(int sizeMiB, int recipients, int iterati
     {
         public double MedianSeconds => Seconds.Order().ElementAt(Seconds.Count / 2);
 
+        public double BestSeconds => Seconds.Min();
+
         public double MegabytesPerSecond(long bytes) => bytes / 1e6 / MedianSeconds;
+
+        public double BestMegabytesPerSecond(long bytes) => bytes / 1e6 / BestSeconds;
     }
 }

@@ -14,7 +14,6 @@ public static class AddressCanonicalizer
     /// <summary>Longest canonical address, in UTF-8 bytes (the manifest's u8 length prefix).</summary>
     public const int MaxLength = 255;
 
-    private static readonly IdnMapping s_idn = new();
     private static readonly UTF8Encoding s_strictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>Returns the canonical form of <paramref name="address"/>; throws <see cref="FormatException"/> if it is not an addr-spec.</summary>
@@ -46,8 +45,9 @@ public static class AddressCanonicalizer
         string domain;
         try
         {
-            // Lower-case first: IdnMapping keeps the case of non-ASCII letters it punycodes.
-            domain = s_idn.GetAscii(address[(at + 1)..].ToLowerInvariant()).ToLowerInvariant();
+            // Lower-case first: IdnMapping keeps the case of non-ASCII letters it punycodes. A new
+            // mapping per call: instances are not documented thread-safe, and they are cheap.
+            domain = new IdnMapping().GetAscii(address[(at + 1)..].ToLowerInvariant()).ToLowerInvariant();
         }
         catch (ArgumentException)
         {
