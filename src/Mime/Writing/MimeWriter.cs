@@ -63,25 +63,29 @@ internal static class MimeWriter
             return;
         }
 
-        if (layout?.EnvelopeLine is { } envelope)
-        {
-            output.Write(envelope);
-        }
-
-        // Unchanged fields are written as they were; when the block changed, a field that ended at the end of input
+        // Unchanged lines are written as they were; when the block changed, a line that ended at the end of input
         // gets its line break and a missing empty line is supplied (RFC 5322 §2.1).
         var changed = entity.Headers.IsModified || layout is null;
+        if (layout?.EnvelopeLine is { } envelope)
+        {
+            WriteLine(output, envelope, changed);
+        }
+
         foreach (var header in entity.Headers)
         {
-            var raw = header.RawBytes;
-            output.Write(raw);
-            if (changed && (raw.Length == 0 || raw[^1] != '\n'))
-            {
-                output.Write(CrLf);
-            }
+            WriteLine(output, header.RawBytes, changed);
         }
 
         output.Write(layout is not null && (layout.Separator.Length > 0 || !changed) ? layout.Separator : CrLf);
+    }
+
+    private static void WriteLine(TrackingStream output, ReadOnlySpan<byte> line, bool terminate)
+    {
+        output.Write(line);
+        if (terminate && (line.Length == 0 || line[^1] != '\n'))
+        {
+            output.Write(CrLf);
+        }
     }
 
     private static void WriteMultipartBody(Multipart multipart, TrackingStream output, int depth, bool piecewise)

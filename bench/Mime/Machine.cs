@@ -1,0 +1,15 @@
+namespace MailFilter.Mime.Bench;
+
+/// <summary>What the numbers were measured on.</summary>
+internal static class Machine
+{
+    public static string LoadAverage() => File.ReadAllText("/proc/loadavg").Split(' ')[0];
+
+    public static string Describe()
+    {
+        var cpu = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown CPU";
+        var memory = File.ReadLines("/proc/meminfo").First().Split(':', 2)[1].Trim();
+        var os = File.Exists("/etc/debian_version") ? "Debian " + File.ReadAllText("/etc/debian_version").Trim() : Environment.OSVersion.ToString();
+        return $"{cpu}, {Environment.ProcessorCount} vCPU, {memory} RAM, {os}, .NET {Environment.Version}";
+    }
+}
