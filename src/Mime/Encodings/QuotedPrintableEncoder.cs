@@ -64,25 +64,27 @@ internal sealed class QuotedPrintableEncoder
 
         if (_line.Count > 0)
         {
+            // The last line gets no line break of its own: the one before the next delimiter belongs to the
+            // delimiter (RFC 2046 §5.1.1), so adding one here would add it to the content.
             EncodeTrailingWhitespace(output);
-            Flush(output);
+            output.Write(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_line));
+            _line.Clear();
         }
     }
 
     private void Encode(byte b, Stream output)
     {
         var literal = b is >= 33 and <= 126 and not (byte)'=' || b is (byte)' ' or (byte)'\t';
-        if (b == 'F' && _line.Count == 0)
-        {
-            literal = false; // "From " at a line start
-        }
-
-        var width = literal ? 1 : 3;
-        if (_line.Count + width > MaxLine - 1)
+        if (_line.Count + (literal ? 1 : 3) > MaxLine - 1)
         {
             // Soft break: "=" ends the line, so the text is at most 75 characters before it.
             _line.Add((byte)'=');
             Flush(output);
+        }
+
+        if (b == 'F' && _line.Count == 0)
+        {
+            literal = false; // "From " at a line start
         }
 
         if (literal)

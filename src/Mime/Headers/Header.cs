@@ -56,7 +56,7 @@ public sealed class Header
         var text = value.Trim(' ', '\t');
         if (!s_structured.Contains(name) && Rfc2047.NeedsEncoding(text))
         {
-            text = Rfc2047.EncodeText(text);
+            text = Rfc2047.EncodeText(text, name.Length + 2);
         }
 
         _raw = Encoding.UTF8.GetBytes(HeaderFormatter.Fold(name, text));

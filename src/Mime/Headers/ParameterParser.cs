@@ -297,13 +297,21 @@ internal static class ParameterParser
             return;
         }
 
-        // RFC 2231 §4: charset'language'percent-encoded UTF-8, split so no encoded octet straddles sections.
-        var utf8 = Encoding.UTF8.GetBytes(value);
+        // RFC 2231 §4: charset'language'percent-encoded UTF-8. A section never splits a character: some readers
+        // decode each section on its own.
         var current = new StringBuilder("utf-8''");
         var section = 0;
-        foreach (var b in utf8)
+        Span<byte> runeBytes = stackalloc byte[4];
+        foreach (var rune in value.EnumerateRunes())
         {
-            var enc = IsAttributeChar(b) ? ((char)b).ToString() : "%" + b.ToString("X2", CultureInfo.InvariantCulture);
+            var n = rune.EncodeToUtf8(runeBytes);
+            var enc = new StringBuilder();
+            for (var k = 0; k < n; k++)
+            {
+                var b = runeBytes[k];
+                enc.Append(IsAttributeChar(b) ? ((char)b).ToString() : "%" + b.ToString("X2", CultureInfo.InvariantCulture));
+            }
+
             if (current.Length + enc.Length > 60)
             {
                 pieces.Add(p.Name + "*" + section.ToString(CultureInfo.InvariantCulture) + "*=" + current);
@@ -314,7 +322,7 @@ internal static class ParameterParser
             current.Append(enc);
         }
 
-        pieces.Add(section == 0 && pieces.Count == 0
+        pieces.Add(section == 0
             ? p.Name + "*=" + current
             : p.Name + "*" + section.ToString(CultureInfo.InvariantCulture) + "*=" + current);
     }

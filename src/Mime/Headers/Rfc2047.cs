@@ -182,21 +182,24 @@ public static class Rfc2047
         text.AsSpan().ContainsAnyExceptInRange((char)0x20, (char)0x7E) || text.Contains("=?", StringComparison.Ordinal);
 
     /// <summary>
-    /// Encodes text as UTF-8 "B" encoded words of at most 75 characters each (RFC 2047 §2), separated by spaces so
-    /// the header can be folded between them. Whitespace between adjacent words is dropped by decoders, so the text's
-    /// own spaces travel inside the words.
+    /// Encodes text as UTF-8 "B" encoded words (RFC 2047 §2: at most 75 characters each), separated by spaces so the
+    /// header can be folded between them. Whitespace between adjacent words is dropped by decoders, so the text's own
+    /// spaces travel inside the words. <paramref name="firstLineUsed"/> is how much of the first line the field name
+    /// takes ("Subject: " is 9), so the first word still fits in 78 characters.
     /// </summary>
-    public static string EncodeText(string text)
+    public static string EncodeText(string text, int firstLineUsed = 0)
     {
         ArgumentNullException.ThrowIfNull(text);
-        const int maxBytesPerWord = 45; // 60 base64 characters + "=?utf-8?B?" + "?=" = 72
+        const int overhead = 12; // "=?utf-8?B?" + "?="
+        var firstBytes = Math.Max(3, (Math.Min(75, 77 - firstLineUsed) - overhead) / 4 * 3);
+        const int laterBytes = (72 - overhead) / 4 * 3; // a folded line is " " + word: 73 characters
         var sb = new StringBuilder();
-        var chunk = new List<byte>(maxBytesPerWord);
+        var chunk = new List<byte>(laterBytes);
         Span<byte> runeBytes = stackalloc byte[4];
         foreach (var rune in text.EnumerateRunes())
         {
             var n = rune.EncodeToUtf8(runeBytes);
-            if (chunk.Count + n > maxBytesPerWord)
+            if (chunk.Count + n > (sb.Length == 0 ? firstBytes : laterBytes) && chunk.Count > 0)
             {
                 AppendWord(sb, chunk);
             }
