@@ -53,4 +53,7 @@ internal static partial class Log
 
     [LoggerMessage(1015, LogLevel.Warning, "milter connection refused: {Max} connections already open")]
     public static partial void TooManyConnections(ILogger logger, int max);
+
+    [LoggerMessage(1016, LogLevel.Error, "conn {ConnectionId}: {QueueId}: the filter's edits need {Missing}, which the MTA did not grant; answering tempfail")]
+    public static partial void RightsMissing(ILogger logger, long connectionId, string queueId, MilterActions missing);
 }

@@ -367,7 +367,16 @@ internal sealed class MilterSession : IDisposable
 
         if (verdict.Kind is MilterResponseKind.Continue or MilterResponseKind.Accept)
         {
-            await WriteModificationsAsync(message, ct);
+            if (PlanModifications(message) is { } plan)
+            {
+                await WriteModificationsAsync(message, plan.Headers, plan.Envelope, ct);
+            }
+            else
+            {
+                // Never let a message through without the edits the pipeline decided (it might be the
+                // encryption): the MTA keeps it and retries.
+                verdict = MilterResponse.Tempfail;
+            }
         }
 
         WriteReply(verdict);
@@ -543,34 +552,63 @@ internal sealed class MilterSession : IDisposable
         }
     }
 
-    private async ValueTask WriteModificationsAsync(MilterMessage message, CancellationToken ct)
+    /// <summary>The edits as milter actions, checked against the negotiated rights before anything is
+    /// written: an edit the MTA did not grant would be a configuration error on its side.</summary>
+    private (List<MilterModification> Headers, List<MilterModification> Envelope)? PlanModifications(MilterMessage message)
     {
         var actions = Context.Negotiated.Actions;
-        var headerPlan = MilterEditPlanner.PlanHeaders(message.Headers);
-        foreach (var m in headerPlan)
+        var headers = MilterEditPlanner.PlanHeaders(message.Headers);
+        var envelope = MilterEditPlanner.PlanEnvelope(message);
+        var missing = MilterActions.None;
+        foreach (var m in headers.Concat(envelope))
         {
-            var needed = m.Code == MilterReplyCode.ChangeHeader ? MilterActions.ChangeHeaders : MilterActions.AddHeaders;
-            Require(actions, needed, m);
+            var needed = RightFor(m.Code);
+            if ((actions & needed) == 0)
+            {
+                missing |= needed;
+            }
+        }
+
+        if (message.ReplacementBody is not null && (actions & MilterActions.ChangeBody) == 0)
+        {
+            missing |= MilterActions.ChangeBody;
+        }
+
+        if (missing != MilterActions.None)
+        {
+            Log.RightsMissing(_logger, Context.ConnectionId, Context.QueueId ?? "-", missing);
+            return null;
+        }
+
+        return (headers, envelope);
+    }
+
+    private static MilterActions RightFor(MilterReplyCode code) => code switch
+    {
+        MilterReplyCode.AddHeader or MilterReplyCode.InsertHeader => MilterActions.AddHeaders,
+        MilterReplyCode.ChangeHeader => MilterActions.ChangeHeaders,
+        MilterReplyCode.DeleteRecipient => MilterActions.DeleteRecipients,
+        MilterReplyCode.AddRecipient => MilterActions.AddRecipients,
+        MilterReplyCode.AddRecipientWithArgs => MilterActions.AddRecipientsWithArgs,
+        MilterReplyCode.ChangeFrom => MilterActions.ChangeFrom,
+        MilterReplyCode.ReplaceBody => MilterActions.ChangeBody,
+        _ => MilterActions.Quarantine,
+    };
+
+    private async ValueTask WriteModificationsAsync(MilterMessage message, List<MilterModification> headers, List<MilterModification> envelope, CancellationToken ct)
+    {
+        foreach (var m in headers)
+        {
             WriteHeaderModification(m);
         }
 
         if (message.ReplacementBody is { } body)
         {
-            Require(actions, MilterActions.ChangeBody, "replace body");
             await WriteBodyAsync(body, ct);
         }
 
-        foreach (var m in MilterEditPlanner.PlanEnvelope(message))
+        foreach (var m in envelope)
         {
-            var needed = m.Code switch
-            {
-                MilterReplyCode.DeleteRecipient => MilterActions.DeleteRecipients,
-                MilterReplyCode.AddRecipient => MilterActions.AddRecipients,
-                MilterReplyCode.AddRecipientWithArgs => MilterActions.AddRecipientsWithArgs,
-                MilterReplyCode.ChangeFrom => MilterActions.ChangeFrom,
-                _ => MilterActions.Quarantine,
-            };
-            Require(actions, needed, m);
             if (m.Code == MilterReplyCode.Quarantine)
             {
                 PacketWriter.WriteStrings(_output, (byte)m.Code, m.Arguments ?? string.Empty);
@@ -638,14 +676,6 @@ internal sealed class MilterSession : IDisposable
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
-
-    private static void Require(MilterActions negotiated, MilterActions needed, object what)
-    {
-        if ((negotiated & needed) == 0)
-        {
-            throw new InvalidOperationException($"the handler asked for \"{what}\" but the MTA did not grant {needed}");
         }
     }
 
