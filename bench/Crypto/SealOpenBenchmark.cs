@@ -8,12 +8,14 @@ namespace MailFilter.Crypto.Bench;
 
 /// <summary>
 /// Seal and open one message of <c>sizeMiB</c> for <c>recipients</c> recipients, file to file as the
-/// milter and the delivery agent do (content spooled on disk), measuring time and peak resident memory
-/// above the baseline.
+/// milter and the delivery agent do: the content is read from a file, the envelope and the opened
+/// content are written to files under <c>outputRoot</c> (tmpfs measures the library, a disk directory
+/// adds the file system's block allocation). Measures time and peak resident memory above the baseline.
 /// </summary>
-internal sealed class SealOpenBenchmark(int sizeMiB, int recipients, int iterations) : IDisposable
+internal sealed class SealOpenBenchmark(int sizeMiB, int recipients, int iterations, string outputRoot) : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("mailfilter-bench-").FullName;
+    private readonly string _outputDir = Directory.CreateDirectory(Path.Combine(outputRoot, "mailfilter-bench-" + Guid.NewGuid().ToString("N"))).FullName;
     private readonly Ed25519PrivateKey _sender = Ed25519PrivateKey.Generate();
     private readonly X25519PrivateKey[] _recipients = Enumerable.Range(0, recipients).Select(_ => X25519PrivateKey.Generate()).ToArray();
 
@@ -29,8 +31,8 @@ internal sealed class SealOpenBenchmark(int sizeMiB, int recipients, int iterati
     {
         var content = Path.Combine(_dir, "message.eml");
         WriteContent(content);
-        var envelope = Path.Combine(_dir, "message.age");
-        var spool = Path.Combine(_dir, "spool");
+        var envelope = Path.Combine(_outputDir, "message.age");
+        var spool = Path.Combine(_outputDir, "spool");
         var keys = new InMemorySigningKeyResolver();
         keys.Add(new SigningKeyRecord(_sender.PublicKey, "alice@example.org", DateTimeOffset.UnixEpoch));
 
@@ -67,6 +69,7 @@ internal sealed class SealOpenBenchmark(int sizeMiB, int recipients, int iterati
         }
 
         Directory.Delete(_dir, recursive: true);
+        Directory.Delete(_outputDir, recursive: true);
     }
 
     private async Task<double> SealOnceAsync(string contentPath, string envelopePath)
