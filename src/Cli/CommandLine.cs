@@ -9,6 +9,8 @@ public static class CommandLine
     {
         var root = new RootCommand("mailfilterctl: administer MailFilter (mailfilterd and mailfilter-authd).");
         root.Add(Commands.MilterCheckCommand.Create(context));
+        root.Add(Commands.MimeDumpCommand.Create(context));
+        root.Add(Commands.MimeRewriteCommand.Create(context));
         return root;
     }
 
