@@ -1,0 +1,43 @@
+using MailFilter.Filter.Configuration;
+using MailFilter.Filter.Milter;
+using MailFilter.Milter;
+using Microsoft.Extensions.Logging;
+
+namespace MailFilter.Filter;
+
+/// <summary>
+/// mailfilterd assembled from settings: the outbound pipeline and the milter listener. Program.cs only
+/// wires this into the host; tests build it directly with their own stages.
+/// </summary>
+public sealed class FilterDaemon : IAsyncDisposable
+{
+    public FilterDaemon(FilterSettings settings, ILoggerFactory loggerFactory, IEnumerable<IOutboundStage>? extraStages = null)
+        : this(settings, loggerFactory, extraStages, null)
+    {
+    }
+
+    internal FilterDaemon(FilterSettings settings, ILoggerFactory loggerFactory, IEnumerable<IOutboundStage>? extraStages, MilterFeatures? features)
+    {
+        Settings = settings;
+        var stages = new List<IOutboundStage>(extraStages ?? []);
+        if (settings.Trace)
+        {
+            stages.Add(new TraceStage(settings.Hostname));
+        }
+
+        Pipeline = new OutboundPipeline(stages, loggerFactory.CreateLogger<OutboundPipeline>(), features);
+        Listener = new MilterListener(settings.Listener, settings.Milter, Pipeline, loggerFactory.CreateLogger("MailFilter.Milter"));
+    }
+
+    public FilterSettings Settings { get; }
+
+    public OutboundPipeline Pipeline { get; }
+
+    public MilterListener Listener { get; }
+
+    public void Start() => Listener.Start();
+
+    public Task StopAsync(CancellationToken cancellationToken = default) => Listener.StopAsync(cancellationToken);
+
+    public ValueTask DisposeAsync() => Listener.DisposeAsync();
+}

@@ -1,0 +1,29 @@
+using MailFilter.Milter;
+using Microsoft.Extensions.Logging;
+
+namespace MailFilter.Filter;
+
+/// <summary>mailfilterd's log lines. Event ids 2000-2099 are stable. Never log bodies or secrets.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(2000, LogLevel.Information, "{QueueId}: from=<{Sender}> rcpts={Recipients} size={Size} results={Results} verdict={Verdict} by={DecidedBy} time={Milliseconds:F2}ms")]
+    public static partial void Message(ILogger logger, string queueId, string sender, int recipients, long size, string results, MilterResponse verdict, string decidedBy, double milliseconds);
+
+    [LoggerMessage(2001, LogLevel.Error, "{QueueId}: a pipeline stage failed; answering tempfail so Postfix keeps the message")]
+    public static partial void StageFailed(ILogger logger, Exception exception, string queueId);
+
+    [LoggerMessage(2002, LogLevel.Information, "mailfilterd {Version} started: milter on {Endpoints}; stages {Stages}")]
+    public static partial void Started(ILogger logger, string version, string endpoints, string stages);
+
+    [LoggerMessage(2003, LogLevel.Information, "mailfilterd stopping: finishing messages in flight")]
+    public static partial void Stopping(ILogger logger);
+
+    [LoggerMessage(2004, LogLevel.Information, "mailfilterd stopped")]
+    public static partial void Stopped(ILogger logger);
+
+    [LoggerMessage(2005, LogLevel.Information, "{QueueId}: sender <{Sender}> refused by {Stage}: {Verdict}")]
+    public static partial void SenderRefused(ILogger logger, string queueId, string sender, string stage, MilterResponse verdict);
+
+    [LoggerMessage(2006, LogLevel.Information, "{QueueId}: recipient <{Recipient}> refused by {Stage}: {Verdict}")]
+    public static partial void RecipientRefused(ILogger logger, string queueId, string recipient, string stage, MilterResponse verdict);
+}

@@ -1,0 +1,26 @@
+using MailFilter.Milter;
+
+namespace MailFilter.Filter.Milter;
+
+/// <summary>
+/// One stage of the outbound pipeline (DESIGN.md: classify, intent, whitelist, links, sign, register,
+/// encrypt, trace). Stages run in order. At MAIL and RCPT a stage may refuse the sender or one recipient
+/// (the whitelist decides per recipient at RCPT time); at end of message each stage edits the message
+/// through the context and may end the pipeline with a verdict.
+/// </summary>
+public interface IOutboundStage
+{
+    /// <summary>Short name for logs and the trace header.</summary>
+    string Name { get; }
+
+    /// <summary>MAIL FROM: null to go on, or a verdict for the whole message.</summary>
+    ValueTask<MilterResponse?> OnMailFromAsync(MilterContext context, EnvelopeAddress sender, CancellationToken cancellationToken) =>
+        ValueTask.FromResult<MilterResponse?>(null);
+
+    /// <summary>RCPT TO: null to go on, or a reject/tempfail/reply for this recipient only.</summary>
+    ValueTask<MilterResponse?> OnRecipientAsync(MilterContext context, EnvelopeAddress recipient, CancellationToken cancellationToken) =>
+        ValueTask.FromResult<MilterResponse?>(null);
+
+    /// <summary>End of message: edit the message; null lets the next stage run, a verdict stops there.</summary>
+    ValueTask<MilterResponse?> RunAsync(OutboundContext context, CancellationToken cancellationToken);
+}

@@ -1,0 +1,107 @@
+using System.Diagnostics;
+using MailFilter.Milter;
+using MailFilter.Milter.Wire;
+using Microsoft.Extensions.Logging;
+
+namespace MailFilter.Filter.Milter;
+
+/// <summary>
+/// mailfilterd's milter handler: collects each message, runs the outbound stages in order at end of
+/// message, and logs one line per message keyed by the Postfix queue id. A stage that throws makes the
+/// message tempfail (the MTA keeps it); nothing is sent half-processed.
+/// </summary>
+public sealed class OutboundPipeline : MilterHandler
+{
+    private static readonly MilterFeatures s_features = new()
+    {
+        // Only the stages that matter are replaced; the others keep Postfix's configured lists.
+        Macros = new Dictionary<MacroStage, string>
+        {
+            [MacroStage.Connect] = "j {daemon_name} {daemon_addr} {client_addr} {client_name} _",
+            [MacroStage.MailFrom] = "i {auth_type} {auth_authen} {mail_addr}",
+            [MacroStage.Recipient] = "i {rcpt_addr}",
+            [MacroStage.EndOfMessage] = "i",
+        },
+    };
+
+    private readonly IReadOnlyList<IOutboundStage> _stages;
+    private readonly ILogger _logger;
+
+    private readonly MilterFeatures _features;
+
+    public OutboundPipeline(IReadOnlyList<IOutboundStage> stages, ILogger<OutboundPipeline> logger)
+        : this(stages, logger, null)
+    {
+    }
+
+    /// <summary>Tests may negotiate differently (e.g. without HDR_LEADSPC) to see both Postfix behaviours.</summary>
+    internal OutboundPipeline(IReadOnlyList<IOutboundStage> stages, ILogger<OutboundPipeline> logger, MilterFeatures? features)
+    {
+        _stages = stages;
+        _logger = logger;
+        _features = features ?? s_features;
+    }
+
+    public override MilterFeatures Features => _features;
+
+    public override async ValueTask<MilterResponse> OnMailFromAsync(MilterContext context, EnvelopeAddress sender, CancellationToken cancellationToken)
+    {
+        foreach (var stage in _stages)
+        {
+            if (await stage.OnMailFromAsync(context, sender, cancellationToken) is { } verdict)
+            {
+                Log.SenderRefused(_logger, context.QueueId ?? "-", sender.Address, stage.Name, verdict);
+                return verdict;
+            }
+        }
+
+        return MilterResponse.Continue;
+    }
+
+    public override async ValueTask<MilterResponse> OnRecipientAsync(MilterContext context, EnvelopeAddress recipient, bool rejectedByMta, CancellationToken cancellationToken)
+    {
+        foreach (var stage in _stages)
+        {
+            if (await stage.OnRecipientAsync(context, recipient, cancellationToken) is { } verdict)
+            {
+                Log.RecipientRefused(_logger, context.QueueId ?? "-", recipient.Address, stage.Name, verdict);
+                return verdict;
+            }
+        }
+
+        return MilterResponse.Continue;
+    }
+
+    public IReadOnlyList<IOutboundStage> Stages => _stages;
+
+    public override async ValueTask<MilterResponse> OnEndOfMessageAsync(MilterContext context, MilterMessage message, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var outbound = new OutboundContext(context, message);
+        MilterResponse verdict = MilterResponse.Continue;
+        string decidedBy = "-";
+        try
+        {
+            foreach (var stage in _stages)
+            {
+                if (await stage.RunAsync(outbound, cancellationToken) is { } final)
+                {
+                    verdict = final;
+                    decidedBy = stage.Name;
+                    break;
+                }
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Log.StageFailed(_logger, e, outbound.QueueId);
+            verdict = MilterResponse.Tempfail;
+            decidedBy = "error";
+        }
+
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        Log.Message(_logger, outbound.QueueId, message.Sender.Address, message.Recipients.Count, message.Body.Length,
+            outbound.Results.Count == 0 ? "passed" : string.Join(",", outbound.Results), verdict, decidedBy, elapsed.TotalMilliseconds);
+        return verdict;
+    }
+}

@@ -1,0 +1,94 @@
+using MailFilter.Filter;
+using MailFilter.Filter.Configuration;
+using MailFilter.Filter.Systemd;
+using MailFilter.Milter;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+// mailfilterd [--config PATH] [--milter unix:PATH|inet:HOST:PORT]...
+// Runs in the foreground; built-in defaults when no config file is given; SIGTERM stops it gracefully.
+string? configPath = null;
+var milterOverrides = new List<string>();
+for (int i = 0; i < args.Length; i++)
+{
+    switch (args[i])
+    {
+        case "--config" when i + 1 < args.Length:
+            configPath = args[++i];
+            break;
+        case "--milter" when i + 1 < args.Length:
+            milterOverrides.Add(args[++i]);
+            break;
+        case "--version":
+            Console.WriteLine($"mailfilterd {ThisAssembly.Version}");
+            return 0;
+        case "-h" or "--help":
+            Console.WriteLine("""
+                usage: mailfilterd [--config PATH] [--milter SPEC]...
+
+                Runs the MailFilter milter listener in the foreground until SIGTERM.
+                  --config PATH   settings file (INI); without it, built-in defaults
+                  --milter SPEC   listen here instead of [milter] listen; Postfix syntax:
+                                  unix:/path or inet:127.0.0.1:8891 (may be repeated)
+                  --version       print the version
+                """);
+            return 0;
+        default:
+            Console.Error.WriteLine($"mailfilterd: unknown argument \"{args[i]}\" (try --help)");
+            return 64;
+    }
+}
+
+var configuration = new ConfigurationBuilder();
+if (configPath is not null)
+{
+    if (!File.Exists(configPath))
+    {
+        Console.Error.WriteLine($"mailfilterd: config file {configPath} does not exist");
+        return 78; // EX_CONFIG
+    }
+
+    configuration.AddIniFile(Path.GetFullPath(configPath), optional: false, reloadOnChange: false);
+}
+
+if (milterOverrides.Count > 0)
+{
+    configuration.AddInMemoryCollection([new("milter:listen", string.Join(",", milterOverrides))]);
+}
+
+var settings = FilterSettings.Load(configuration.Build(), out var errors);
+if (errors.Count > 0)
+{
+    foreach (var error in errors)
+    {
+        Console.Error.WriteLine($"mailfilterd: {configPath ?? "command line"}: {error}");
+    }
+
+    return 78; // EX_CONFIG
+}
+
+var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { Args = [] });
+builder.Logging.AddSystemdConsole(o => o.IncludeScopes = false);
+builder.Logging.SetMinimumLevel(settings.LogLevel);
+builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
+builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.Milter.ShutdownTimeout + TimeSpan.FromSeconds(10));
+builder.Services.AddSingleton(settings);
+builder.Services.AddSingleton(sp => new FilterDaemon(settings, sp.GetRequiredService<ILoggerFactory>()));
+builder.Services.AddSingleton(new SdNotify());
+builder.Services.AddHostedService<FilterService>();
+
+using var host = builder.Build();
+try
+{
+    await host.RunAsync();
+}
+catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or UnauthorizedAccessException or ArgumentException)
+{
+    Console.Error.WriteLine($"mailfilterd: cannot start: {e.Message}");
+    return 71; // EX_OSERR
+}
+
+return 0;

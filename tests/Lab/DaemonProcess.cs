@@ -1,0 +1,132 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Sockets;
+
+namespace MailFilter.Lab;
+
+/// <summary>
+/// One of the project's daemons (mailfilterd, mailfilter-authd) run as a real process from the build
+/// output, its output captured to a log file. Stopped with SIGTERM by PID; killed by PID if it hangs.
+/// </summary>
+public sealed class DaemonProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly Task _pump;
+
+    private DaemonProcess(Process process, string logPath, Task pump)
+    {
+        _process = process;
+        LogPath = logPath;
+        _pump = pump;
+    }
+
+    public string LogPath { get; }
+
+    public int Pid => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
+    public int ExitCode => _process.ExitCode;
+
+    public string Log
+    {
+        get
+        {
+            using var stream = new FileStream(LogPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            return new StreamReader(stream).ReadToEnd();
+        }
+    }
+
+    /// <summary>Starts <c>mailfilterd</c> with the given arguments and waits until <paramref name="readyEndpoint"/>
+    /// (unix:/path or inet:host:port) accepts connections.</summary>
+    public static Task<DaemonProcess> StartMailfilterdAsync(string readyEndpoint, string logPath, params string[] args) =>
+        StartAsync(Repo.BuildOutput("src/Filter", "mailfilterd"), args, readyEndpoint, logPath);
+
+    public static async Task<DaemonProcess> StartAsync(string executable, IEnumerable<string> args, string readyEndpoint, string logPath)
+    {
+        var psi = new ProcessStartInfo(executable)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var a in args)
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        var process = Process.Start(psi) ?? throw new InvalidOperationException($"cannot start {executable}");
+        var log = new FileStream(logPath, FileMode.Append, FileAccess.Write, FileShare.ReadWrite);
+        var pump = Task.WhenAll(process.StandardOutput.BaseStream.CopyToAsync(log), process.StandardError.BaseStream.CopyToAsync(log))
+            .ContinueWith(_ => log.Dispose(), TaskScheduler.Default);
+        var daemon = new DaemonProcess(process, logPath, pump);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (!await CanConnectAsync(readyEndpoint))
+        {
+            if (process.HasExited || DateTime.UtcNow > deadline)
+            {
+                await daemon.DisposeAsync();
+                throw new InvalidOperationException($"{Path.GetFileName(executable)} did not come up on {readyEndpoint}: {daemon.Log}");
+            }
+
+            await Task.Delay(50);
+        }
+
+        return daemon;
+    }
+
+    /// <summary>SIGTERM, then wait for a graceful exit.</summary>
+    public async Task<int> StopAsync(TimeSpan? timeout = null)
+    {
+        if (!_process.HasExited)
+        {
+            await ProcessRunner.RunAsync("/bin/kill", "-TERM", _process.Id.ToString(CultureInfo.InvariantCulture));
+            using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(40));
+            try
+            {
+                await _process.WaitForExitAsync(cts.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                _process.Kill(entireProcessTree: true);
+                await _process.WaitForExitAsync();
+            }
+        }
+
+        await _pump;
+        return _process.ExitCode;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        _process.Dispose();
+    }
+
+    public static async Task<bool> CanConnectAsync(string endpoint)
+    {
+        int colon = endpoint.IndexOf(':', StringComparison.Ordinal);
+        string kind = endpoint[..colon];
+        string rest = endpoint[(colon + 1)..];
+        try
+        {
+            if (kind == "unix")
+            {
+                using var s = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+                await s.ConnectAsync(new UnixDomainSocketEndPoint(rest));
+            }
+            else
+            {
+                int last = rest.LastIndexOf(':');
+                using var s = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                await s.ConnectAsync(rest[..last].Trim('[', ']'), int.Parse(rest[(last + 1)..], CultureInfo.InvariantCulture));
+            }
+
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+}
