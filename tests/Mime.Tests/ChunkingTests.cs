@@ -93,6 +93,24 @@ public class ChunkingTests
         Assert.True(checkedParts > 300, $"only {checkedParts} encoded parts");
     }
 
+    [Theory]
+    [InlineData("--b\r\r\n")]
+    [InlineData("--b \t\r\r\n")]
+    [InlineData("--b--\r\r\n")]
+    [InlineData("--b\r\r\r\n")]
+    [InlineData("--b\r")]
+    [InlineData("--b-")]
+    public void ADelimiterLineEndingInExtraCarriageReturnsIsReadTheSameWhateverTheChunking(string line)
+    {
+        // Found by the long fuzz run (seed 1, case 420397): a partial "--b\r\r" was decided too early.
+        var data = System.Text.Encoding.ASCII.GetBytes("Content-Type: multipart/mixed; boundary=b\r\n\r\npreamble\r\n" + line + "\r\nbody\r\n--b--\r\n");
+        var whole = ReaderDriver.ReadAll(data, () => data.Length);
+        for (var size = 1; size < 8; size++)
+        {
+            Assert.Equal(whole, ReaderDriver.ReadAll(data, () => size));
+        }
+    }
+
     private static string Describe(MimeMessage message) =>
         string.Join("\n", message.Entities.Select(e => $"{e.Depth} {e.ContentType.MimeType} {e.Offset} {e.RawLength} {e.Headers.Count} {string.Join(",", e.Defects)}"));
 }

@@ -288,24 +288,32 @@ public sealed partial class MimeReader
             return complete ? LineMatch.No : LineMatch.Maybe;
         }
 
-        for (; j < rest.Length; j++)
+        while (j < rest.Length && rest[j] is Space or Tab)
         {
-            var c = rest[j];
-            if (c is Space or Tab)
-            {
-                continue;
-            }
+            j++;
+        }
 
-            if (c == Cr && j == rest.Length - 1)
-            {
-                // A CR at the very end: the line break's first half, or the input's last byte.
-                return complete ? LineMatch.Yes : LineMatch.Maybe;
-            }
+        // At most one CR may end the line besides the line break's own (a lone CR at the end of input counts as the
+        // line break, as Python reads it). A partial line may still grow into one that matches: then Maybe, so the
+        // decision never depends on where a chunk ends.
+        var crs = 0;
+        while (j < rest.Length && rest[j] == Cr)
+        {
+            crs++;
+            j++;
+        }
 
+        if (j < rest.Length)
+        {
             return LineMatch.No;
         }
 
-        return complete ? LineMatch.Yes : LineMatch.Maybe;
+        if (complete)
+        {
+            return crs <= 1 ? LineMatch.Yes : LineMatch.No;
+        }
+
+        return crs <= 2 ? LineMatch.Maybe : LineMatch.No;
     }
 
     /// <summary>How much of <paramref name="buf"/> is surely content: everything except a tail that may start "[CR]LF--".</summary>
