@@ -7,7 +7,7 @@ namespace MailFilter.Integration.Tests;
 
 /// <summary>mailfilterd's pipeline and listener built in the test process (as Program.cs would wire
 /// them) with the script stage in front of the built-in trace stage, on a unix socket or loopback TCP.</summary>
-internal sealed class InProcessFilter : IAsyncDisposable
+public sealed class InProcessFilter : IAsyncDisposable
 {
     private readonly string _dir;
 

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 namespace MailFilter.Integration.Tests;
 
 /// <summary>Collects log lines in memory so tests can check what an admin would read.</summary>
-internal sealed class TestLog : ILoggerProvider
+public sealed class TestLog : ILoggerProvider
 {
     public TestLog()
     {

@@ -34,7 +34,15 @@ public sealed class PostfixInstance : IAsyncDisposable
 
     public int SmtpPort { get; }
 
-    public string Maillog => File.Exists(MaillogPath) ? File.ReadAllText(MaillogPath) : string.Empty;
+    public string Maillog => File.Exists(MaillogPath) ? ReadShared(MaillogPath) : string.Empty;
+
+    /// <summary>Reads a file Postfix may hold a lock on (.NET's FileShare.Read takes a shared flock that an
+    /// exclusive one refuses; FileShare.ReadWrite takes none).</summary>
+    public static string ReadShared(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        return new StreamReader(stream).ReadToEnd();
+    }
 
     public static async Task<PostfixInstance> StartAsync(PostfixOptions? options = null)
     {
@@ -261,7 +269,7 @@ public sealed class PostfixInstance : IAsyncDisposable
         var pidFile = Path.Combine(QueueDirectory, "pid", "master.pid");
         for (int i = 0; i < 100; i++)
         {
-            if (File.Exists(pidFile) && int.TryParse((await File.ReadAllTextAsync(pidFile)).Trim(), out int pid))
+            if (File.Exists(pidFile) && int.TryParse(ReadShared(pidFile).Trim(), out int pid))
             {
                 return pid;
             }

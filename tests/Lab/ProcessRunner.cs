@@ -74,7 +74,7 @@ public static class ProcessRunner
             return "(no log)";
         }
 
-        var all = File.ReadAllLines(path, Encoding.UTF8);
+        var all = PostfixInstance.ReadShared(path).Split('\n');
         return string.Join('\n', all.Skip(Math.Max(0, all.Length - lines)));
     }
 }
