@@ -1,4 +1,4 @@
-using MailFilter.Filter.Systemd;
+using MailFilter.Hosting;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 

@@ -1,6 +1,6 @@
 using MailFilter.Filter;
 using MailFilter.Filter.Configuration;
-using MailFilter.Filter.Systemd;
+using MailFilter.Hosting;
 using MailFilter.Milter;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -70,9 +70,7 @@ if (errors.Count > 0)
 }
 
 var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { Args = [] });
-builder.Logging.AddSystemdConsole(o => o.IncludeScopes = false);
-builder.Logging.SetMinimumLevel(settings.LogLevel);
-builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+builder.Logging.AddMailFilterJournal(settings.LogLevel);
 builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
 builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.Milter.ShutdownTimeout + TimeSpan.FromSeconds(10));
 builder.Services.AddSingleton(settings);

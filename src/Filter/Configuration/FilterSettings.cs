@@ -1,3 +1,4 @@
+using MailFilter.Hosting;
 using MailFilter.Milter;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;

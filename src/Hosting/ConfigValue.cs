@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace MailFilter.Filter.Configuration;
+namespace MailFilter.Hosting;
 
 /// <summary>Parsers for the value syntaxes of mailfilter.conf: sizes (<c>64K</c>, <c>1M</c>, <c>1G</c>),
 /// durations (<c>500ms</c>, <c>10s</c>, <c>5m</c>, <c>1h</c>; a bare number is seconds), booleans

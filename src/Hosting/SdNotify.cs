@@ -1,7 +1,7 @@
 using System.Net.Sockets;
 using System.Text;
 
-namespace MailFilter.Filter.Systemd;
+namespace MailFilter.Hosting;
 
 /// <summary>
 /// sd_notify(3) without libsystemd: one datagram to the unix socket named by $NOTIFY_SOCKET (an
