@@ -90,7 +90,8 @@ int Fuzz()
         Run {DateTime.UtcNow:yyyy-MM-dd} on {Machine.Describe()}:
         `dotnet run -c Release --project bench/Mime -- fuzz --cases {cases} --seed {seed} --write docs/benchmarks.md`.
         Inputs: the {seeds.Count} corpus files with 1 to 4 mutations each (byte flips, truncation, deleted delimiter lines,
-        duplicated header fields, stray delimiters, changed line breaks, splices, duplicated lines). Each case parses, reads
+        duplicated header fields, stray delimiters, inserted multipart/message/encoding fields and delimiters, changed line
+        breaks, splices, duplicated lines). Each case parses, reads
         every header and entity, decodes every leaf, checks the bytes write back identically (whole and piece by piece),
         replaces a part and reads the result back, and for one case in eight compares the reader's events under random
         chunking. Allowed exception: MimeFormatException only; a case running over {runner.HangLimit.TotalSeconds:F0} s counts as a hang.

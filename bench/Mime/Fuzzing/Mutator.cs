@@ -4,8 +4,8 @@ namespace MailFilter.Mime.Fuzzing;
 
 /// <summary>
 /// Mutations of real messages: random byte flips, truncations, deleted delimiter lines, duplicated header fields,
-/// stray delimiters, dropped or doubled line breaks and splices from other messages. Deterministic for a given
-/// <see cref="Random"/>.
+/// stray delimiters, inserted structural fields (multipart and message types, encodings), dropped or doubled line
+/// breaks and splices from other messages. Deterministic for a given <see cref="Random"/>.
 /// </summary>
 public static class Mutator
 {
@@ -17,8 +17,11 @@ public static class Mutator
         var rounds = random.Next(1, 5);
         for (var r = 0; r < rounds; r++)
         {
-            switch (random.Next(9))
+            switch (random.Next(10))
             {
+                case 8:
+                    InsertStructuralField(data, random);
+                    break;
                 case 0:
                     FlipBytes(data, random);
                     break;
@@ -188,6 +191,34 @@ public static class Mutator
         var from = random.Next(other.Length);
         var length = Math.Min(other.Length - from, random.Next(1, 4096));
         data.InsertRange(random.Next(data.Count + 1), other.AsSpan(from, length).ToArray());
+    }
+
+    private static readonly string[] s_fields =
+    [
+        "Content-Type: multipart/mixed; boundary=\"{0}\"\r\n",
+        "Content-Type: multipart/digest; boundary={0}\r\n",
+        "Content-Type: message/rfc822\r\n",
+        "Content-Type: message/delivery-status\r\n",
+        "Content-Transfer-Encoding: base64\r\n",
+        "Content-Transfer-Encoding: quoted-printable\r\n",
+        "Content-Transfer-Encoding: x-uuencode\r\n",
+        "Content-Disposition: attachment; filename*0*=utf-8''%E2%9C%94; filename*1=\"{0}\"\r\n",
+        "\r\n",
+        "--{0}\r\n",
+        "--{0}--\r\n",
+    ];
+
+    /// <summary>Inserts a line that changes structure (a multipart type with a boundary used elsewhere, an encoding, a delimiter).</summary>
+    private static void InsertStructuralField(List<byte> data, Random random)
+    {
+        var lines = Lines(data);
+        var boundaries = lines.Where(l => l.End - l.Start > 2 && data[l.Start] == '-' && data[l.Start + 1] == '-')
+            .Select(l => Encoding.Latin1.GetString(data.GetRange(l.Start + 2, l.End - l.Start - 2).ToArray()).TrimEnd('\r', '\n', '-', ' '))
+            .Where(b => b.Length > 0).ToList();
+        var boundary = boundaries.Count > 0 && random.Next(4) > 0 ? boundaries[random.Next(boundaries.Count)] : "fz" + random.Next(100);
+        var line = Encoding.Latin1.GetBytes(string.Format(System.Globalization.CultureInfo.InvariantCulture, s_fields[random.Next(s_fields.Length)], boundary));
+        var at = lines.Count == 0 ? 0 : lines[random.Next(lines.Count)].Start;
+        data.InsertRange(at, line);
     }
 
     private static void DuplicateLine(List<byte> data, Random random)
