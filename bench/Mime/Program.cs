@@ -36,7 +36,7 @@ int Bench()
         var decode = RoundTripBenchmark.DecodeMegabytesPerSecond(path, 3);
         var peak = PeakInChildProcess(path);
         var report = string.Create(culture, $"""
-            ## MIME engine: round trip (parse + write), one thread
+            ### Round trip (parse + write), one thread
 
             Measured {DateTime.UtcNow:yyyy-MM-dd} on {Machine.Describe()}; load average {Machine.LoadAverage()} at the start.
             `dotnet run -c Release --project bench/Mime -- bench --write docs/benchmarks.md` (median of 5 runs after a warm-up;
@@ -85,16 +85,16 @@ int Fuzz()
     }
 
     var report = string.Create(culture, $"""
-        ## MIME engine: mutation fuzzing
+        ### Mutation fuzzing
 
         Run {DateTime.UtcNow:yyyy-MM-dd} on {Machine.Describe()}:
         `dotnet run -c Release --project bench/Mime -- fuzz --cases {cases} --seed {seed} --write docs/benchmarks.md`.
         Inputs: the {seeds.Count} corpus files with 1 to 4 mutations each (byte flips, truncation, deleted delimiter lines,
-        duplicated header fields, stray delimiters, inserted multipart/message/encoding fields and delimiters, changed line
-        breaks, splices, duplicated lines). Each case parses, reads
-        every header and entity, decodes every leaf, checks the bytes write back identically (whole and piece by piece),
-        replaces a part and reads the result back, and for one case in eight compares the reader's events under random
-        chunking. Allowed exception: MimeFormatException only; a case running over {runner.HangLimit.TotalSeconds:F0} s counts as a hang.
+        duplicated header fields, stray delimiters, inserted multipart/message/encoding fields and delimiters, changed
+        line breaks, splices, duplicated lines). Each case parses, reads every header and entity, decodes every leaf,
+        checks the bytes write back identically (whole and piece by piece), replaces a part and reads the result back,
+        and for one case in eight compares the reader's events under random chunking. Allowed exception:
+        MimeFormatException only; a case running over {runner.HangLimit.TotalSeconds:F0} s counts as a hang.
 
         | cases | failures | slowest case | wall time ({runner.Workers} workers) |
         |---|---|---|---|

@@ -116,7 +116,7 @@ public sealed class ContentType
         var pieces = new List<string>();
         foreach (var p in parameters)
         {
-            ParameterParser.Format(p, pieces);
+            ParameterFormatter.Format(p, pieces);
             foreach (var piece in pieces)
             {
                 sb.Append("; ").Append(piece);
