@@ -162,6 +162,35 @@ public class EditingTests
     }
 
     [Fact]
+    public void ChangingAMultipartsBoundaryRewritesItsDelimitersAndKeepsItsParts()
+    {
+        var original = Corpus.Get("cpython/msg_02.txt").ReadAllBytes();
+        using var message = MimeMessage.Load(original);
+        var root = Assert.IsType<Multipart>(message.Root);
+        var contents = message.LeafParts.Select(p => p.GetDecodedBytes()).ToList();
+        var ct = new ContentType("multipart", root.ContentType.MediaSubtype);
+        ct.Parameters.Set("boundary", "new-boundary-42");
+        root.Headers.Set("Content-Type", ct.ToString());
+        var written = message.ToArray();
+        using var reread = MimeMessage.Load(written);
+        Assert.Equal("new-boundary-42", Assert.IsType<Multipart>(reread.Root).Boundary);
+        Assert.Equal(contents, reread.LeafParts.Select(p => p.GetDecodedBytes()).ToList());
+        Assert.Empty(PythonReader.Read(written).Compat32Defects);
+    }
+
+    [Fact]
+    public void FindsAttachmentsByDispositionNameSizeAndType()
+    {
+        using var message = MimeMessage.Load(Corpus.Get("php-mime-mail-parser/issue274.eml").ReadAllBytes());
+        Assert.Equal(5, message.Attachments.Count());
+        var big = message.FindParts(p => p.IsAttachment && p.GetDecodedDigest().Length > 40_000).Select(p => p.ContentType.MimeType);
+        Assert.Equal(["image/png", "message/rfc822"], big);
+        Assert.Single(message.FindParts(p => p.FileName?.EndsWith(".docx", StringComparison.Ordinal) == true));
+        Assert.Single(message.FindParts(p => p.ContentType.Is("application", "pdf") && p.ContentDisposition?.IsAttachment == true));
+        Assert.Equal(["message/rfc822"], message.FindParts(p => p.ContentType.MediaType == "message").Select(p => p.ContentType.MimeType));
+    }
+
+    [Fact]
     public void AnEntityCanNotBeInTwoPlacesOrContainItself()
     {
         var outer = new Multipart();
