@@ -191,6 +191,16 @@ public class EditingTests
     }
 
     [Fact]
+    public void AMultipartExposesItsPreambleAndEpilogue()
+    {
+        using var message = MimeMessage.Load(Corpus.Get("mime-tools/multi-simple.msg").ReadAllBytes());
+        var root = Assert.IsType<Multipart>(message.Root);
+        Assert.Equal("This is the preamble.  It is to be ignored, though it\r\nis a handy place for mail composers to include an\r\nexplanatory note to non-MIME conformant readers.", Encoding.ASCII.GetString(root.Preamble));
+        Assert.StartsWith("This is the epilogue.", Encoding.ASCII.GetString(root.Epilogue), StringComparison.Ordinal);
+        Assert.Empty(new Multipart().Preamble);
+    }
+
+    [Fact]
     public void AnEntityCanNotBeInTwoPlacesOrContainItself()
     {
         var outer = new Multipart();

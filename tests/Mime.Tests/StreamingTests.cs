@@ -43,6 +43,18 @@ public class StreamingTests
         Assert.Equal(Convert.FromBase64String(System.Text.Encoding.ASCII.GetString(raw).Replace("\r\n", string.Empty, StringComparison.Ordinal).Replace("\n", string.Empty, StringComparison.Ordinal)), pdf.GetDecodedBytes());
     }
 
+    [Fact]
+    public void DisposingOneMessageOfAnMboxFileLeavesTheOthersReadable()
+    {
+        var path = Corpus.Get("mimekit/mbox/simple.mbox.txt").FullPath;
+        using var mbox = MboxFile.Load(File.OpenRead(path), leaveOpen: false);
+        mbox.Messages[0].Dispose();
+        Assert.NotEmpty(mbox.Messages[1].ToArray());
+        using var ms = new MemoryStream();
+        mbox.WriteTo(ms);
+        Assert.Equal(File.ReadAllBytes(path), ms.ToArray());
+    }
+
     private sealed class ForwardOnlyStream(byte[] data) : Stream
     {
         private readonly MemoryStream _inner = new(data);

@@ -8,6 +8,7 @@ namespace MailFilter.Mime;
 public sealed class MimeMessage : IDisposable
 {
     private readonly MimeSource? _source;
+    private readonly bool _ownsSource;
     private MimeEntity _root;
 
     /// <summary>A new message around a built root entity.</summary>
@@ -26,6 +27,7 @@ public sealed class MimeMessage : IDisposable
     {
         _root = root;
         _source = source;
+        _ownsSource = mboxFromLine is null; // the messages of an mbox file share its source; MboxFile disposes it
         MboxFromLine = mboxFromLine;
     }
 
@@ -139,7 +141,14 @@ public sealed class MimeMessage : IDisposable
         }
     }
 
-    public void Dispose() => _source?.Dispose();
+    /// <summary>Releases the source (closing the stream unless it was loaded with leaveOpen; a temporary spool file is deleted).</summary>
+    public void Dispose()
+    {
+        if (_ownsSource)
+        {
+            _source?.Dispose();
+        }
+    }
 
     private IReadOnlyList<InternetAddress> AddressField(string name)
     {

@@ -52,6 +52,18 @@ public sealed class Multipart : MimeEntity
     /// <summary>The bytes after the last part must be copied as they are (a close delimiter, or opaque bytes past a limit).</summary>
     internal bool KeepRawTrailer { get; init; }
 
+    /// <summary>Offset of the first byte after the close delimiter line (the end, when there was none).</summary>
+    internal long EpilogueStart { get; init; }
+
+    /// <summary>The preamble as read (before the first delimiter, without the line break that belongs to it); empty for a built multipart.</summary>
+    public byte[] Preamble => Layout is { } l ? Read(l.BodyOffset, _preambleEnd) : [];
+
+    /// <summary>
+    /// The epilogue as read (after the close delimiter line, up to the end of the entity; past <see cref="MimeOptions.MaxParts"/>
+    /// the opaque rest); empty for a built multipart or one without a close delimiter.
+    /// </summary>
+    public byte[] Epilogue => Layout is { } l && KeepRawTrailer ? Read(_hasCloseDelimiter ? EpilogueStart : _trailerStart, l.End) : [];
+
     internal IReadOnlyList<Slot> Slots => _slots;
 
     internal long PreambleEnd => _preambleEnd;
@@ -115,6 +127,17 @@ public sealed class Multipart : MimeEntity
     {
         var p = ContentType.Parameters.Find("boundary");
         return (p?.Latin1Value ?? p?.Value)?.TrimEnd();
+    }
+
+    private byte[] Read(long start, long end)
+    {
+        var bytes = new byte[Math.Max(0, end - start)];
+        if (bytes.Length > 0)
+        {
+            Layout!.Source.Read(start, bytes);
+        }
+
+        return bytes;
     }
 
     private void Adopt(MimeEntity entity)

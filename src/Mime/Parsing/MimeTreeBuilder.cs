@@ -56,6 +56,7 @@ internal sealed class MimeTreeBuilder
                 var c = _stack[evt.Depth];
                 c.TrailerStart = c.PendingDelimiter >= 0 ? c.PendingDelimiter : evt.Offset;
                 c.HasClose = true;
+                c.EpilogueStart = evt.Offset + evt.Length;
                 if (c.PreambleEnd < 0)
                 {
                     c.PreambleEnd = evt.Offset;
@@ -130,6 +131,7 @@ internal sealed class MimeTreeBuilder
                 var multipart = new Multipart(p.Headers, layout, p.PreambleEnd, trailerStart, p.HasClose, BoundaryOf(p.Headers))
                 {
                     KeepRawTrailer = keepTrailer,
+                    EpilogueStart = p.HasClose ? p.EpilogueStart : end,
                 };
                 foreach (var (child, delimiterStart, delimiterEnd) in p.Children)
                 {
@@ -188,6 +190,8 @@ internal sealed class MimeTreeBuilder
         public long TrailerStart { get; set; } = -1;
 
         public bool HasClose { get; set; }
+
+        public long EpilogueStart { get; set; } = -1;
 
         public int CloseLineBreak { get; set; }
 
