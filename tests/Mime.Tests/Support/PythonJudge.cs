@@ -8,7 +8,7 @@ internal static class PythonJudge
 {
     public const string Python = "/usr/bin/python3";
 
-    public static string Script => Environment.GetEnvironmentVariable("MIME_JUDGE_SCRIPT") ?? Path.Combine(Corpus.RepoRoot, "tests", "Mime.Tests", "Judge", "judge.py");
+    public static string Script => Path.Combine(Corpus.RepoRoot, "tests", "Mime.Tests", "Judge", "judge.py");
 
     /// <summary>Runs the judge over files given as (path, isMbox); returns the nodes per (path, index).</summary>
     public static Dictionary<(string Path, int Index), JudgeVerdict> Run(IEnumerable<(string Path, bool IsMbox)> files)
