@@ -19,6 +19,20 @@ public static class CommandLine
         var context = new CliContext(output, error);
         var root = BuildRoot(context);
         var parse = root.Parse(args);
+        if (parse.Errors.Count > 0 && !args.Any(a => a is "-h" or "--help" or "-?"))
+        {
+            // A usage error gets a short message and EX_USAGE, not the whole help text and exit code 1
+            // (which scripts would read as "the check failed").
+            foreach (var e in parse.Errors)
+            {
+                error.WriteLine($"mailfilterctl: {e.Message}");
+            }
+
+            var command = parse.CommandResult.Command;
+            error.WriteLine($"Try 'mailfilterctl {(command is RootCommand ? string.Empty : command.Name + " ")}--help'.");
+            return ExitCodes.Usage;
+        }
+
         var config = new InvocationConfiguration { Output = output, Error = error };
         return await parse.InvokeAsync(config, cancellationToken);
     }

@@ -21,7 +21,7 @@ public static partial class MilterCheckCommand
     {
         var milter = new Option<string>("--milter") { Description = "milter socket, Postfix syntax: unix:/path or inet:127.0.0.1:8891", Required = true };
         var from = new Option<string?>("--from") { Description = "envelope sender (default: the address in From:)" };
-        var rcpt = new Option<string[]>("--rcpt") { Description = "envelope recipient, repeatable (default: the addresses in To: and Cc:)", AllowMultipleArgumentsPerToken = true };
+        var rcpt = new Option<string[]>("--rcpt") { Description = "envelope recipient, repeatable (default: the addresses in To: and Cc:)" };
         var clientAddr = new Option<string>("--client-addr") { Description = "SMTP client address shown to the milter", DefaultValueFactory = _ => "127.0.0.1" };
         var helo = new Option<string>("--helo") { Description = "HELO name shown to the milter", DefaultValueFactory = _ => "localhost" };
         var auth = new Option<string?>("--auth") { Description = "SASL login name ({auth_authen}), as for an authenticated submission" };

@@ -3,8 +3,8 @@ namespace MailFilter.Milter.Client;
 /// <summary>The outcome of sending one message through a filter.</summary>
 public sealed record MilterCheckResult
 {
-    /// <summary>Each step's reply in order ("connect", "helo", "mail", "rcpt &lt;x&gt;", ...), null where no
-    /// reply was due.</summary>
+    /// <summary>Each step that got a reply, in order ("connect", "helo", "mail", "rcpt &lt;x&gt;", ...); steps
+    /// under a no-reply flag are not listed.</summary>
     public required IReadOnlyList<(string Step, MilterClientReply? Reply)> Steps { get; init; }
 
     /// <summary>End-of-message modifications and final reply; null when a step before ended the message.</summary>

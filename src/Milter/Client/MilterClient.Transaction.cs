@@ -17,6 +17,11 @@ public sealed partial class MilterClient
 
         bool Record(string step, MilterClientReply? reply)
         {
+            if (reply is null)
+            {
+                return true; // no reply was due (a no-reply flag or a suppressed step)
+            }
+
             steps.Add((step, reply));
             if (reply is null || reply.IsContinue)
             {
@@ -62,7 +67,11 @@ public sealed partial class MilterClient
         {
             await Macros(MilterCommand.Recipient);
             var reply = await RecipientAsync([rcpt], cancellationToken);
-            steps.Add(($"rcpt {rcpt}", reply));
+            if (reply is not null)
+            {
+                steps.Add(($"rcpt {rcpt}", reply));
+            }
+
             if (reply is null || reply.IsContinue)
             {
                 accepted++;
@@ -95,7 +104,8 @@ public sealed partial class MilterClient
         {
             await Macros(MilterCommand.Header);
             var wire = RawMessage.ToLfFolds(value);
-            if (!Record($"header {name}", await HeaderAsync(name, wire, cancellationToken)))
+            var headerReply = await HeaderAsync(name, wire, cancellationToken);
+            if (headerReply is not null && !Record("header " + name, headerReply))
             {
                 await AbortAsync(cancellationToken);
                 return Result(steps, null, decided!, decidedAt);
@@ -120,6 +130,7 @@ public sealed partial class MilterClient
                 steps.Add(("body", reply));
                 break;
             }
+
 
             if (!Record("body", reply))
             {

@@ -250,11 +250,14 @@ public sealed partial class MilterClient : IAsyncDisposable
 
     private async Task<MilterClientReply?> ReplyAsync(MilterProtocolFlags noReply, CancellationToken cancellationToken)
     {
-        await _output.FlushAsync(cancellationToken);
         if (Suppressed(noReply))
         {
+            // Like Postfix with NR_HDR: no reply is due, so the packet waits in the buffer and goes out
+            // with the next command that has one (fewer writes, same bytes).
             return null;
         }
+
+        await _output.FlushAsync(cancellationToken);
 
         while (true)
         {

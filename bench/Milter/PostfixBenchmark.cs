@@ -1,0 +1,118 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using MailFilter.Lab;
+
+namespace MailFilter.Bench.Milter;
+
+/// <summary>
+/// Whole-system throughput: Postfix 3.7 receiving with smtp-source (one message per SMTP session) and
+/// delivering into Maildirs with virtual(8), with no milter, with mailfilterd (pass-through) and with
+/// OpenDKIM signing, over unix sockets and loopback TCP, at concurrency 1 and 10. Configurations
+/// alternate within each round so drifts in machine load hit all of them alike; the median of the
+/// rounds is reported.
+/// </summary>
+internal static class PostfixBenchmark
+{
+    public sealed record Run(string Config, string Transport, int Concurrency, double MessagesPerSecond, double MilterCpuMsPerMessage);
+
+    public static async Task<List<Run>> RunAsync(string workDir, int rounds, int messagesAtTen, int messagesAtOne, int size)
+    {
+        string mfSocket = Path.Combine(workDir, "mailfilterd.sock");
+        int mfPort = FreePort.Next();
+        string mfConfig = Path.Combine(workDir, "mailfilterd-postfix.conf");
+        File.WriteAllText(mfConfig, $"[milter]\nlisten = unix:{mfSocket}, inet:127.0.0.1:{mfPort}\nsocket_group = postfix\n[filter]\ntrace = no\n[log]\nlevel = warning\n");
+        await using var mailfilterd = await DaemonProcess.StartMailfilterdAsync("unix:" + mfSocket, Path.Combine(workDir, "mailfilterd-postfix.log"), "--config", mfConfig);
+        await using var dkimUnix = await OpenDkim.StartAsync(workDir, "unix:" + Path.Combine(workDir, "opendkim.sock"), "unix");
+        await using var dkimInet = await OpenDkim.StartAsync(workDir, OpenDkim.Inet(FreePort.Next()), "inet");
+        await using var postfix = await PostfixInstance.StartAsync(new PostfixOptions { Delivery = DeliveryMode.Maildir });
+
+        var configs = new (string Name, string Transport, string Milters, int Pid)[]
+        {
+            ("Postfix alone", "-", string.Empty, 0),
+            ("mailfilterd", "unix", "unix:" + mfSocket, mailfilterd.Pid),
+            ("OpenDKIM", "unix", dkimUnix.PostfixSpec, dkimUnix.Pid),
+            ("mailfilterd", "inet", $"inet:127.0.0.1:{mfPort}", mailfilterd.Pid),
+            ("OpenDKIM", "inet", dkimInet.PostfixSpec, dkimInet.Pid),
+        };
+        var runs = new List<Run>();
+        for (int round = 1; round <= rounds; round++)
+        {
+            foreach (int concurrency in new[] { 10, 1 })
+            {
+                foreach (var c in configs)
+                {
+                    int messages = concurrency == 1 ? messagesAtOne : messagesAtTen;
+                    var run = await MeasureAsync(postfix, c.Milters, c.Pid, concurrency, messages, size);
+                    runs.Add(run with { Config = c.Name, Transport = c.Transport });
+                    Console.WriteLine($"  round {round}: {runs[^1]}");
+                }
+            }
+        }
+
+        return runs;
+    }
+
+    private static async Task<Run> MeasureAsync(PostfixInstance postfix, string milters, int milterPid, int concurrency, int messages, int size)
+    {
+        await postfix.PostconfAsync($"smtpd_milters={milters}");
+        await Task.Delay(1500); // let smtpd processes from the previous configuration exit
+        string maildir = Path.Combine(postfix.DeliveryDirectory, "example.test", "bob", "new");
+        Clear(maildir);
+        var cpuBefore = milterPid == 0 ? TimeSpan.Zero : ProcessStats.CpuTime(milterPid);
+        var stopwatch = Stopwatch.StartNew();
+        var source = await ProcessRunner.RunAsync("/usr/sbin/smtp-source",
+            ["-s", concurrency.ToString(CultureInfo.InvariantCulture), "-m", messages.ToString(CultureInfo.InvariantCulture),
+             "-l", size.ToString(CultureInfo.InvariantCulture), "-f", "alice@example.test", "-t", "bob@example.test",
+             "-M", "client.example.test", $"127.0.0.1:{postfix.SmtpPort}"],
+            timeout: TimeSpan.FromMinutes(10));
+        source.EnsureSuccess("smtp-source");
+        while (Count(maildir) < messages)
+        {
+            if (stopwatch.Elapsed > TimeSpan.FromMinutes(10))
+            {
+                throw new TimeoutException($"only {Count(maildir)} of {messages} delivered; maillog:\n{postfix.Maillog[^2000..]}");
+            }
+
+            await Task.Delay(20);
+        }
+
+        var elapsed = stopwatch.Elapsed;
+        var cpu = milterPid == 0 ? TimeSpan.Zero : ProcessStats.CpuTime(milterPid) - cpuBefore;
+        Clear(maildir);
+        return new Run(string.Empty, string.Empty, concurrency, messages / elapsed.TotalSeconds, cpu.TotalMilliseconds / messages);
+    }
+
+    private static int Count(string dir) => Directory.Exists(dir) ? Directory.EnumerateFiles(dir).Count() : 0;
+
+    private static void Clear(string dir)
+    {
+        if (Directory.Exists(dir))
+        {
+            foreach (var f in Directory.EnumerateFiles(dir))
+            {
+                File.Delete(f);
+            }
+        }
+    }
+
+    public static string Format(IReadOnlyList<Run> runs, int rounds, int messagesAtTen, int messagesAtOne, int size)
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine("### Through Postfix (smtp-source, one message per SMTP session, delivery into Maildirs)");
+        sb.AppendLine();
+        sb.AppendLine(CultureInfo.InvariantCulture, $"{Machine.Stamp()} Postfix 3.7 private instance; smtp-source sends {messagesAtTen} messages at concurrency 10 and {messagesAtOne} at concurrency 1, {size} bytes of payload each; throughput is messages divided by the time from the first connection to the last Maildir delivery. {rounds} rounds, configurations alternating within each round; medians shown. mailfilterd runs pass-through (trace off); OpenDKIM signs with RSA-2048, relaxed/relaxed. Milter CPU is the milter process's user+system time divided by messages. Targets: mailfilterd at least 0.85 of Postfix alone and at most 0.2 ms CPU per message; over inet within 10 % of its unix-socket figure.");
+        sb.AppendLine();
+        sb.AppendLine("| concurrency | configuration | socket | messages/s | ratio to Postfix alone | milter CPU ms/message |");
+        sb.AppendLine("|---:|---|---|---:|---:|---:|");
+        foreach (var group in runs.GroupBy(r => (r.Concurrency, r.Config, r.Transport)).OrderByDescending(g => g.Key.Concurrency))
+        {
+            double rate = Percentiles.Median(group.Select(r => r.MessagesPerSecond));
+            double alone = Percentiles.Median(runs.Where(r => r.Concurrency == group.Key.Concurrency && r.Config == "Postfix alone").Select(r => r.MessagesPerSecond));
+            double cpu = Percentiles.Median(group.Select(r => r.MilterCpuMsPerMessage));
+            sb.AppendLine(CultureInfo.InvariantCulture, $"| {group.Key.Concurrency} | {group.Key.Config} | {group.Key.Transport} | {rate:F0} | {rate / alone:F2} | {(group.Key.Config == "Postfix alone" ? "-" : cpu.ToString("F3", CultureInfo.InvariantCulture))} |");
+        }
+
+        return sb.ToString();
+    }
+}
