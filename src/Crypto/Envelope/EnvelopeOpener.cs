@@ -27,7 +27,8 @@ public sealed class EnvelopeOpener
     /// <summary>
     /// Reads the age file from <paramref name="envelope"/> and, if every check passes, leaves the
     /// inner message in <paramref name="contentSpool"/> (readable, writable, seekable; emptied first)
-    /// positioned at 0.
+    /// positioned at 0. As for sealing, pass buffered streams: the payload is read and the spool written
+    /// one 64 KiB chunk at a time.
     /// </summary>
     public async Task<OpenedEnvelope> OpenAsync(Stream envelope, Stream contentSpool, OpenRequest request, CancellationToken cancellationToken = default)
     {
