@@ -21,6 +21,17 @@ public static class ProcessStats
     /// <summary>Peak resident set (VmHWM) in bytes.</summary>
     public static long PeakResident(int pid) => StatusKb(pid, "VmHWM:") * 1024;
 
+    /// <summary>For measuring this process: collects garbage, resets the VmHWM high-water mark to the
+    /// current RSS (Linux: writing 5 to clear_refs) and returns the RSS as the baseline.</summary>
+    public static long ResetPeak()
+    {
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        File.WriteAllText("/proc/self/clear_refs", "5");
+        return Resident(Environment.ProcessId);
+    }
+
     /// <summary>Current resident set (VmRSS) in bytes.</summary>
     public static long Resident(int pid) => StatusKb(pid, "VmRSS:") * 1024;
 

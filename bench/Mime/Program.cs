@@ -1,3 +1,4 @@
+using MailFilter.Bench;
 using System.Diagnostics;
 using System.Globalization;
 using MailFilter.Mime.Bench;
@@ -53,7 +54,7 @@ int Bench()
         Console.WriteLine(report);
         if (write is not null)
         {
-            ReportWriter.Write(write, "throughput", report);
+            BenchmarkReport.Write(write, "mime", "MIME engine (issue 3)", "throughput", report);
         }
 
         return perSecond >= 50_000 && mbPerSecond >= 300 && peak <= 64L << 20 ? 0 : 1;
@@ -103,7 +104,7 @@ int Fuzz()
     Console.WriteLine(report);
     if (write is not null)
     {
-        ReportWriter.Write(write, "fuzz", report);
+        BenchmarkReport.Write(write, "mime", "MIME engine (issue 3)", "fuzz", report);
     }
 
     return result.Failures.Count == 0 ? 0 : 1;

@@ -1,3 +1,4 @@
+using MailFilter.Bench;
 using System.Diagnostics;
 
 namespace MailFilter.Mime.Bench;
@@ -99,8 +100,8 @@ internal static class RoundTripBenchmark
     public static long PeakAboveBaseline(string path)
     {
         RunLarge(path);
-        var baseline = ProcessMemory.Baseline();
+        var baseline = ProcessStats.ResetPeak();
         RunLarge(path);
-        return ProcessMemory.PeakBytes - baseline;
+        return ProcessStats.PeakResident(Environment.ProcessId) - baseline;
     }
 }
