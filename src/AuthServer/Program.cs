@@ -1,15 +1,147 @@
-using MailFilter.Hosting;
+using System.Text.Json;
+using MailFilter.AuthServer;
+using MailFilter.AuthServer.Configuration;
+using MailFilter.AuthServer.Data;
+using MailFilter.AuthServer.Keys;
+using MailFilter.Crypto;
+using Microsoft.Extensions.Configuration;
+using Npgsql;
 
-// mailfilter-authd: the key and registry server. Issue 4 builds it; until then it starts, answers its
-// health check on the public listener (loopback by default) and stops on SIGTERM, so packaging and the
-// demo can already wire it.
-var builder = WebApplication.CreateSlimBuilder(args);
-builder.Logging.AddMailFilterJournal(LogLevel.Information);
-if (string.IsNullOrEmpty(builder.Configuration["urls"]))
+// mailfilter-authd [--config PATH] [--migrate [--json]] [--create-master-key]
+// Runs in the foreground; built-in defaults when no config file is given; SIGTERM stops it gracefully.
+string? configPath = null;
+bool migrate = false, json = false, createMasterKey = false;
+for (int i = 0; i < args.Length; i++)
 {
-    builder.WebHost.UseUrls("http://127.0.0.1:8893");
+    switch (args[i])
+    {
+        case "--config" when i + 1 < args.Length:
+            configPath = args[++i];
+            break;
+        case "--migrate":
+            migrate = true;
+            break;
+        case "--json":
+            json = true;
+            break;
+        case "--create-master-key":
+            createMasterKey = true;
+            break;
+        case "--version":
+            Console.WriteLine($"mailfilter-authd {AuthServerHost.Version}");
+            return 0;
+        case "-h" or "--help":
+            Console.WriteLine("""
+                usage: mailfilter-authd [--config PATH] [--migrate [--json] | --create-master-key]
+
+                The MailFilter key authority: runs in the foreground until SIGTERM.
+                  --config PATH          settings file (INI, [authd] [database] [log]); without it, built-in defaults
+                  --migrate              apply pending database migrations and exit (mailfilterctl db migrate runs this)
+                  --json                 with --migrate: print the result as JSON
+                  --create-master-key    create [authd] master_key (32 random bytes, mode 0600) and exit; never overwrites
+                  --version              print the version
+                """);
+            return 0;
+        default:
+            Console.Error.WriteLine($"mailfilter-authd: unknown argument \"{args[i]}\" (try --help)");
+            return 64; // EX_USAGE
+    }
 }
 
-var app = builder.Build();
-app.MapGet("/health", () => Results.Text("ok\n"));
-app.Run();
+var configuration = new ConfigurationBuilder();
+if (configPath is not null)
+{
+    if (!File.Exists(configPath))
+    {
+        Console.Error.WriteLine($"mailfilter-authd: config file {configPath} does not exist");
+        return 78; // EX_CONFIG
+    }
+
+    configuration.AddIniFile(Path.GetFullPath(configPath), optional: false, reloadOnChange: false);
+}
+
+var settings = AuthSettings.Load(configuration.Build(), out var errors);
+if (errors.Count > 0)
+{
+    foreach (var error in errors)
+    {
+        Console.Error.WriteLine($"mailfilter-authd: {configPath ?? "defaults"}: {error}");
+    }
+
+    return 78; // EX_CONFIG
+}
+
+try
+{
+    if (createMasterKey)
+    {
+        MasterKey.Create(settings.MasterKeyPath);
+        Console.WriteLine($"mailfilter-authd: created master key {settings.MasterKeyPath} (mode 0600); back it up: without it no private key opens");
+        return 0;
+    }
+
+    if (migrate)
+    {
+        await using var database = new Database(settings.Database);
+        var result = await new MigrationRunner(database).MigrateAsync(CancellationToken.None);
+        if (json)
+        {
+            Console.WriteLine(JsonSerializer.Serialize(new
+            {
+                database = settings.Database.ToString(),
+                before = result.VersionBefore,
+                after = result.VersionAfter,
+                applied = result.Applied.Select(m => new { version = m.Version, name = m.Name }),
+            }));
+        }
+        else
+        {
+            foreach (var m in result.Applied)
+            {
+                Console.WriteLine($"applied {m.Version:D4}_{m.Name}");
+            }
+
+            Console.WriteLine($"database {settings.Database}: schema version {result.VersionAfter} (was {result.VersionBefore})");
+        }
+
+        return 0;
+    }
+
+    await using var host = await AuthServerHost.StartAsync(settings);
+    var notify = new MailFilter.Hosting.SdNotify();
+    notify.Ready("serving keys");
+    await host.WaitForShutdownAsync();
+    notify.Stopping("stopping");
+    await host.StopAsync();
+    return 0;
+}
+catch (MasterKeyException e)
+{
+    Console.Error.WriteLine($"mailfilter-authd: {e.Message}");
+    return 78; // EX_CONFIG
+}
+catch (CryptoInitializationException e)
+{
+    Console.Error.WriteLine($"mailfilter-authd: {e.Message}");
+    return 69; // EX_UNAVAILABLE
+}
+catch (MigrationException e)
+{
+    Console.Error.WriteLine($"mailfilter-authd: {e.Message}");
+    return 65; // EX_DATAERR
+}
+catch (NpgsqlException e)
+{
+    Console.Error.WriteLine($"mailfilter-authd: database {settings.Database} unavailable: {e.Message}");
+    return 69; // EX_UNAVAILABLE
+}
+catch (IOException e) when (createMasterKey)
+{
+    Console.Error.WriteLine($"mailfilter-authd: cannot create {settings.MasterKeyPath}: {e.Message}");
+    return 73; // EX_CANTCREAT
+}
+catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Net.Sockets.SocketException)
+{
+    Console.Error.WriteLine($"mailfilter-authd: cannot start: {e.Message}");
+    return 71; // EX_OSERR
+}

@@ -1,0 +1,32 @@
+namespace MailFilter.AuthClient.Protocol;
+
+/// <summary>The paths of the API (docs/authd-api.md). Unix socket unless marked public.</summary>
+public static class AuthdRoutes
+{
+    public const string Status = "/v1/status";
+    public const string CurrentKey = "/v1/keys/current";
+    public const string Keys = "/v1/keys";
+    public const string KeyByKid = "/v1/keys/{kid}";
+    public const string Sign = "/v1/sign";
+    public const string Unwrap = "/v1/unwrap";
+    public const string AdminKeys = "/v1/admin/keys";
+    public const string AdminGenerate = "/v1/admin/keys/generate";
+    public const string AdminRotate = "/v1/admin/keys/rotate";
+    public const string AdminRevoke = "/v1/admin/keys/revoke";
+    public const string AdminImport = "/v1/admin/keys/import";
+    public const string AdminExportSecret = "/v1/admin/keys/export-secret";
+    public const string AdminBackup = "/v1/admin/backup";
+    public const string AdminRestore = "/v1/admin/restore";
+
+    /// <summary>Public listener: health check.</summary>
+    public const string Health = "/health";
+
+    /// <summary>Public listener (and socket): key discovery by address, ?address=.</summary>
+    public const string Discovery = "/.well-known/mailfilter/v1/keys";
+
+    /// <summary>Public listener (and socket): key discovery by kid.</summary>
+    public const string DiscoveryByKid = "/.well-known/mailfilter/v1/keys/{kid}";
+
+    /// <summary>The default socket path (DESIGN.md: runtime /run/mailfilter).</summary>
+    public const string DefaultSocketPath = "/run/mailfilter/authd.sock";
+}

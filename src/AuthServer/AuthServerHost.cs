@@ -1,0 +1,181 @@
+using System.Net;
+using MailFilter.AuthServer.Access;
+using MailFilter.AuthServer.Configuration;
+using MailFilter.AuthServer.Data;
+using MailFilter.AuthServer.Endpoints;
+using MailFilter.AuthServer.Keys;
+using MailFilter.Crypto;
+using MailFilter.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace MailFilter.AuthServer;
+
+/// <summary>
+/// mailfilter-authd assembled from settings: checks (libsodium, master key, schema, master-key check value),
+/// then Kestrel with the unix-socket API and the public listener. Program.cs only wires this; tests start it
+/// in-process with their own settings.
+/// </summary>
+public sealed class AuthServerHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly Database _database;
+    private readonly MasterKey _masterKey;
+    private readonly AuthSettings _settings;
+
+    private AuthServerHost(WebApplication app, Database database, MasterKey masterKey, AuthSettings settings, KeyService keys)
+    {
+        _app = app;
+        _database = database;
+        _masterKey = masterKey;
+        _settings = settings;
+        Keys = keys;
+    }
+
+    public static string Version => typeof(AuthServerHost).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
+
+    public KeyService Keys { get; }
+
+    public ILogger Logger => _app.Logger;
+
+    /// <summary>Runs the start-up checks and starts listening. Throws <see cref="MasterKeyException"/>, <see cref="MigrationException"/>, Npgsql's exceptions or <see cref="IOException"/>.</summary>
+    public static async Task<AuthServerHost> StartAsync(AuthSettings settings, Action<ILoggingBuilder>? logging = null, CancellationToken cancellationToken = default)
+    {
+        CryptoLibrary.EnsureInitialized();
+        var masterKey = MasterKey.Load(settings.MasterKeyPath);
+        var database = new Database(settings.Database);
+        try
+        {
+            var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { Args = [] });
+            if (logging is null)
+            {
+                builder.Logging.AddMailFilterJournal(settings.LogLevel);
+            }
+            else
+            {
+                logging(builder.Logging);
+            }
+
+            builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.ShutdownTimeout);
+            builder.Services.AddRoutingCore();
+            var earlyLogger = LoggerFactory.Create(b => (logging ?? (l => l.AddMailFilterJournal(settings.LogLevel)))(b)).CreateLogger("MailFilter.AuthServer");
+
+            var migrations = new MigrationRunner(database);
+            int schema;
+            if (settings.Database.MigrateOnStart)
+            {
+                var result = await migrations.MigrateAsync(cancellationToken);
+                foreach (var m in result.Applied)
+                {
+                    Log.MigrationApplied(earlyLogger, m.Version, m.Name);
+                }
+
+                schema = result.VersionAfter;
+            }
+            else if ((schema = await migrations.CurrentVersionAsync(cancellationToken)) != MigrationRunner.LatestVersion)
+            {
+                throw new MigrationException($"the database schema is at version {schema}, this mailfilter-authd needs {MigrationRunner.LatestVersion}: run mailfilterctl db migrate");
+            }
+
+            if (!await MasterKeyCheck.VerifyOrStoreAsync(database, masterKey.CheckValue, cancellationToken))
+            {
+                throw new MasterKeyException(
+                    $"master key {settings.MasterKeyPath} (fingerprint {masterKey.Fingerprint}) is not the key the private keys in database {settings.Database} were sealed with: refusing to start; restore the right master key file");
+            }
+
+            SocketFile.Prepare(settings.SocketPath);
+            var policy = new AccessPolicy(settings.Access, AccessPolicy.CurrentUid());
+            builder.WebHost.UseKestrelCore().ConfigureKestrel(o =>
+            {
+                o.AddServerHeader = false;
+                o.Limits.MaxRequestBodySize = 1024 * 1024;
+                o.ListenUnixSocket(settings.SocketPath, listen =>
+                {
+                    listen.Protocols = HttpProtocols.Http1;
+                    listen.Use(PeerConnection.Middleware(policy, earlyLogger));
+                });
+                foreach (var endpoint in settings.PublicListen)
+                {
+                    int colon = endpoint.LastIndexOf(':');
+                    var host = endpoint[..colon].Trim('[', ']');
+                    int port = int.Parse(endpoint[(colon + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+                    if (host == "localhost")
+                    {
+                        o.ListenLocalhost(port);
+                    }
+                    else
+                    {
+                        o.Listen(IPAddress.Parse(host), port);
+                    }
+                }
+            });
+
+            var app = builder.Build();
+            var repository = new KeyRepository(database);
+            var keys = new KeyService(repository, new KeySealer(masterKey), settings, app.Services.GetRequiredService<ILogger<KeyService>>());
+            var apiLogger = app.Logger;
+            app.Use((context, next) => Api.HandleErrorsAsync(context, next, apiLogger));
+            app.Use((context, next) =>
+            {
+                // The public listener serves discovery and health only; everything else lives on the socket.
+                if (PeerConnection.Get(context) is null && !IsPublicPath(context.Request.Path))
+                {
+                    throw ApiException.NotFound("not-found", "no such resource on this listener");
+                }
+
+                return next(context);
+            });
+            StatusEndpoints.Map(app, keys, repository, migrations, settings, DateTimeOffset.UtcNow);
+            KeyEndpoints.Map(app, keys);
+            PrivateKeyEndpoints.Map(app, keys);
+            AdminKeyEndpoints.Map(app, keys, repository);
+            BackupEndpoints.Map(app, keys);
+            DiscoveryEndpoints.Map(app, keys);
+
+            await app.StartAsync(cancellationToken);
+            SocketFile.Apply(settings.SocketPath, settings.SocketMode, settings.SocketGid);
+            Log.Started(app.Logger, Version, settings.SocketPath, settings.PublicListen.Count == 0 ? "none" : string.Join(",", settings.PublicListen), schema,
+                masterKey.Fingerprint, settings.LocalDomains.Count == 0 ? "none" : string.Join(",", settings.LocalDomains.Order(StringComparer.Ordinal)));
+            return new AuthServerHost(app, database, masterKey, settings, keys);
+        }
+        catch
+        {
+            await database.DisposeAsync();
+            masterKey.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Completes when SIGTERM or SIGINT asks the process to stop.</summary>
+    public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => _app.WaitForShutdownAsync(cancellationToken);
+
+    public async Task StopAsync()
+    {
+        Log.Stopping(_app.Logger);
+        await _app.StopAsync();
+        try
+        {
+            File.Delete(_settings.SocketPath);
+        }
+        catch (IOException)
+        {
+        }
+
+        Log.Stopped(_app.Logger);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.DisposeAsync();
+        await _database.DisposeAsync();
+        _masterKey.Dispose();
+    }
+
+    private static bool IsPublicPath(PathString path) =>
+        path == "/health" || path.StartsWithSegments("/.well-known/mailfilter", StringComparison.Ordinal);
+}
