@@ -46,7 +46,7 @@ public sealed partial class AuthdClient : IDisposable
 
     /// <summary>The key with this kid (any use, current or not, revoked or not); null if unknown.</summary>
     public Task<KeyInfo?> GetKeyAsync(KeyId kid, CancellationToken cancellationToken = default) =>
-        SendOrNullAsync<object, KeyInfo>(HttpMethod.Get, AuthdRoutes.Keys + "/" + Uri.EscapeDataString(kid.ToString()), null, null, AuthdJson.Default.KeyInfo, cancellationToken);
+        SendOrNullAsync<object, KeyInfo>(HttpMethod.Get, AuthdRoutes.Keys + "?kid=" + Uri.EscapeDataString(kid.ToString()), null, null, AuthdJson.Default.KeyInfo, cancellationToken);
 
     /// <summary>Every key of <paramref name="address"/>, current first (empty if none).</summary>
     public async Task<IReadOnlyList<KeyInfo>> GetKeysAsync(string address, CancellationToken cancellationToken = default) =>

@@ -42,6 +42,11 @@ public sealed class DaemonProcess : IAsyncDisposable
     public static Task<DaemonProcess> StartMailfilterdAsync(string readyEndpoint, string logPath, params string[] args) =>
         StartAsync(Repo.BuildOutput("src/Filter", "mailfilterd"), args, readyEndpoint, logPath);
 
+    /// <summary>Starts <c>mailfilter-authd</c> with the given arguments and waits until <paramref name="readyEndpoint"/>
+    /// (its API socket, unix:/path) accepts connections.</summary>
+    public static Task<DaemonProcess> StartAuthdAsync(string readyEndpoint, string logPath, params string[] args) =>
+        StartAsync(Repo.BuildOutput("src/AuthServer", "mailfilter-authd"), args, readyEndpoint, logPath);
+
     public static async Task<DaemonProcess> StartAsync(string executable, IEnumerable<string> args, string readyEndpoint, string logPath)
     {
         var psi = new ProcessStartInfo(executable)
@@ -56,7 +61,8 @@ public sealed class DaemonProcess : IAsyncDisposable
         }
 
         var process = Process.Start(psi) ?? throw new InvalidOperationException($"cannot start {executable}");
-        var log = new FileStream(logPath, FileMode.Append, FileAccess.Write, FileShare.ReadWrite);
+        // Unbuffered (bufferSize 1): tests read the log while the daemon runs.
+        var log = new FileStream(logPath, FileMode.Append, FileAccess.Write, FileShare.ReadWrite, bufferSize: 1);
         var pump = Task.WhenAll(process.StandardOutput.BaseStream.CopyToAsync(log), process.StandardError.BaseStream.CopyToAsync(log))
             .ContinueWith(_ => log.Dispose(), TaskScheduler.Default);
         var daemon = new DaemonProcess(process, logPath, pump);

@@ -6,7 +6,6 @@ public static class AuthdRoutes
     public const string Status = "/v1/status";
     public const string CurrentKey = "/v1/keys/current";
     public const string Keys = "/v1/keys";
-    public const string KeyByKid = "/v1/keys/{kid}";
     public const string Sign = "/v1/sign";
     public const string Unwrap = "/v1/unwrap";
     public const string AdminKeys = "/v1/admin/keys";
@@ -21,11 +20,8 @@ public static class AuthdRoutes
     /// <summary>Public listener: health check.</summary>
     public const string Health = "/health";
 
-    /// <summary>Public listener (and socket): key discovery by address, ?address=.</summary>
+    /// <summary>Public listener (and socket): key discovery, ?address= or ?kid= (kids are base64 with + and /: a query value, not a path segment).</summary>
     public const string Discovery = "/.well-known/mailfilter/v1/keys";
-
-    /// <summary>Public listener (and socket): key discovery by kid.</summary>
-    public const string DiscoveryByKid = "/.well-known/mailfilter/v1/keys/{kid}";
 
     /// <summary>The default socket path (DESIGN.md: runtime /run/mailfilter).</summary>
     public const string DefaultSocketPath = "/run/mailfilter/authd.sock";

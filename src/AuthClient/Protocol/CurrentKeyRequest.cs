@@ -7,6 +7,6 @@ public sealed record CurrentKeyRequest
 
     public required KeyUse Use { get; init; }
 
-    /// <summary>Create the key if the address has none and is in a local domain (default true).</summary>
-    public bool Create { get; init; } = true;
+    /// <summary>Create the key if the address has none and is in a local domain (absent or null: true).</summary>
+    public bool? Create { get; init; }
 }

@@ -18,6 +18,20 @@ public static class DiscoveryEndpoints
     {
         routes.MapGet(AuthdRoutes.Discovery, async context =>
         {
+            context.Response.Headers.CacheControl = "public, max-age=300";
+            if (context.Request.Query["kid"] is { Count: > 0 } kidValue)
+            {
+                var kid = kidValue.ToString();
+                var key = await keys.GetByKidAsync(kid, context.RequestAborted);
+                if (key is null || !keys.IsLocal(key.Address))
+                {
+                    throw ApiException.NotFound("no-key", $"no key {kid} here");
+                }
+
+                await Api.WriteAsync(context, key, AuthdJson.Default.KeyInfo);
+                return;
+            }
+
             var address = KeyService.Canonical(context.Request.Query["address"].ToString());
             if (!keys.IsLocal(address))
             {
@@ -25,21 +39,7 @@ public static class DiscoveryEndpoints
             }
 
             var list = await keys.GetByAddressAsync(address, context.RequestAborted);
-            context.Response.Headers.CacheControl = "public, max-age=300";
             await Api.WriteAsync(context, new KeyList { Keys = list }, AuthdJson.Default.KeyList);
-        });
-
-        routes.MapGet(AuthdRoutes.DiscoveryByKid, async context =>
-        {
-            var kid = (string)context.Request.RouteValues["kid"]!;
-            var key = await keys.GetByKidAsync(kid, context.RequestAborted);
-            if (key is null || !keys.IsLocal(key.Address))
-            {
-                throw ApiException.NotFound("no-key", $"no key {kid} here");
-            }
-
-            context.Response.Headers.CacheControl = "public, max-age=300";
-            await Api.WriteAsync(context, key, AuthdJson.Default.KeyInfo);
         });
 
         routes.MapGet(AuthdRoutes.Health, context => context.Response.WriteAsync("ok\n"));

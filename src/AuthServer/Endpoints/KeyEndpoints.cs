@@ -16,26 +16,26 @@ public static class KeyEndpoints
         {
             Api.Require(context, PeerRole.Service);
             var request = await Api.ReadAsync(context, AuthdJson.Default.CurrentKeyRequest);
-            var key = await keys.GetCurrentAsync(request.Address, request.Use, request.Create, context.RequestAborted)
+            var key = await keys.GetCurrentAsync(request.Address, request.Use, request.Create ?? true, context.RequestAborted)
                 ?? throw ApiException.NotFound("no-key", $"{request.Address} has no current {KeyMaterial.UseName(request.Use)} key"
-                    + (request.Create && !keys.IsLocal(KeyService.Canonical(request.Address)) ? " and is not in a local domain" : string.Empty));
+                    + (request.Create != false && !keys.IsLocal(KeyService.Canonical(request.Address)) ? " and is not in a local domain" : string.Empty));
             await Api.WriteAsync(context, key, AuthdJson.Default.KeyInfo);
         });
 
         routes.MapGet(AuthdRoutes.Keys, async context =>
         {
+            // ?kid=K: one key (any use, current or not); ?address=A: every key of the address.
             Api.Require(context, PeerRole.Service);
-            var address = context.Request.Query["address"].ToString();
-            var list = await keys.GetByAddressAsync(address, context.RequestAborted);
-            await Api.WriteAsync(context, new KeyList { Keys = list }, AuthdJson.Default.KeyList);
-        });
+            if (context.Request.Query["kid"] is { Count: > 0 } kidValue)
+            {
+                var kid = kidValue.ToString();
+                var key = await keys.GetByKidAsync(kid, context.RequestAborted) ?? throw ApiException.NotFound("no-key", $"no key {kid}");
+                await Api.WriteAsync(context, key, AuthdJson.Default.KeyInfo);
+                return;
+            }
 
-        routes.MapGet(AuthdRoutes.KeyByKid, async context =>
-        {
-            Api.Require(context, PeerRole.Service);
-            var kid = (string)context.Request.RouteValues["kid"]!;
-            var key = await keys.GetByKidAsync(kid, context.RequestAborted) ?? throw ApiException.NotFound("no-key", $"no key {kid}");
-            await Api.WriteAsync(context, key, AuthdJson.Default.KeyInfo);
+            var list = await keys.GetByAddressAsync(context.Request.Query["address"].ToString(), context.RequestAborted);
+            await Api.WriteAsync(context, new KeyList { Keys = list }, AuthdJson.Default.KeyList);
         });
     }
 }

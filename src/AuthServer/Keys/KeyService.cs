@@ -80,7 +80,7 @@ public sealed partial class KeyService
         // docs/envelope.md §5: authd signs only the two input shapes, so one purpose's input can never pass for the other's.
         if (!SigningInput.IsValid(purpose, toBeSigned))
         {
-            throw ApiException.BadRequest($"not a {SignaturePurposeNames.ToWire(purpose)} to-be-signed input ({toBeSigned.Length} bytes)");
+            throw ApiException.BadRequest($"the input is not a valid {SignaturePurposeNames.ToWire(purpose)} to-be-signed input ({toBeSigned.Length} bytes)");
         }
 
         address = Canonical(address);

@@ -1,0 +1,131 @@
+using MailFilter.AuthClient.Protocol;
+using MailFilter.AuthServer.Keys;
+using MailFilter.AuthServer.Tests.Support;
+
+namespace MailFilter.AuthServer.Tests;
+
+/// <summary>What mailfilter-authd checks before it serves: the master key (mode, match), the schema, the configuration.</summary>
+public sealed class StartupTests(PostgresFixture fixture) : IClassFixture<PostgresFixture>
+{
+    [Fact]
+    public async Task AWrongMasterKeyIsRefusedWithAClearErrorAndNoKeyChanges()
+    {
+        var database = await fixture.NewDatabaseAsync();
+        await using var a = await new AuthdServer(fixture.Postgres, database).StartAsync();
+        var kid = (await a.Client.GetCurrentKeyAsync("alice@example.test", KeyUse.Sign))!.Kid;
+        await a.StopAsync();
+
+        File.Move(a.MasterKeyPath, a.MasterKeyPath + ".right");
+        MasterKey.Create(a.MasterKeyPath);
+        var run = await a.RunAsync();
+
+        Assert.Equal(78, run.ExitCode);
+        Assert.Contains("is not the key the private keys in database", run.Stderr, StringComparison.Ordinal);
+        Assert.Contains("refusing to start", run.Stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(a.SocketPath));
+
+        // With the right key back, the same key signs again.
+        File.Move(a.MasterKeyPath + ".right", a.MasterKeyPath, overwrite: true);
+        await a.StartAsync();
+        Assert.Equal(kid, (await a.Client.SignAsync("alice@example.test", kid, Crypto.Signing.SignaturePurpose.SignatureHeader, new byte[32])).Kid);
+    }
+
+    [Theory]
+    [InlineData("640")]
+    [InlineData("604")]
+    [InlineData("660")]
+    public async Task AMasterKeyFileThatGroupOrOthersCanReadIsRefused(string mode)
+    {
+        await using var a = new AuthdServer(fixture.Postgres, await fixture.NewDatabaseAsync());
+        File.SetUnixFileMode(a.MasterKeyPath, (UnixFileMode)Convert.ToInt32(mode, 8));
+
+        var run = await a.RunAsync();
+
+        Assert.Equal(78, run.ExitCode);
+        Assert.Contains($"is accessible by group or others (mode 0{mode}): refusing to start", run.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AMissingMasterKeyIsRefusedWithTheCommandThatCreatesIt()
+    {
+        await using var a = new AuthdServer(fixture.Postgres, await fixture.NewDatabaseAsync());
+        File.Delete(a.MasterKeyPath);
+
+        var run = await a.RunAsync();
+        var created = await a.RunAsync("--create-master-key");
+        var again = await a.RunAsync("--create-master-key");
+
+        Assert.Equal(78, run.ExitCode);
+        Assert.Contains("--create-master-key", run.Stderr, StringComparison.Ordinal);
+        Assert.Equal(0, created.ExitCode);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(a.MasterKeyPath));
+        Assert.Equal(73, again.ExitCode);
+    }
+
+    [Fact]
+    public async Task MigrateAppliesEachMigrationOnceAndRefusesAChangedOne()
+    {
+        var database = await fixture.NewDatabaseAsync();
+        await using var a = new AuthdServer(fixture.Postgres, database);
+
+        var first = await a.RunAsync("--migrate");
+        var second = await a.RunAsync("--migrate", "--json");
+        await fixture.Postgres.PsqlAsync(database, "UPDATE schema_migrations SET checksum = '\\x00' WHERE version = 1");
+        var changed = await a.RunAsync("--migrate");
+
+        Assert.Equal(0, first.ExitCode);
+        Assert.Contains("applied 0001_keys", first.Stdout, StringComparison.Ordinal);
+        Assert.Equal(0, second.ExitCode);
+        Assert.Contains("\"before\":1,\"after\":1,\"applied\":[]", second.Stdout, StringComparison.Ordinal);
+        Assert.Equal(65, changed.ExitCode);
+        Assert.Contains("differs from this build's", changed.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ASchemaNewerThanThisBuildIsRefused()
+    {
+        var database = await fixture.NewDatabaseAsync();
+        await using var a = new AuthdServer(fixture.Postgres, database);
+        await a.RunAsync("--migrate");
+        await fixture.Postgres.PsqlAsync(database, "INSERT INTO schema_migrations (version, name, checksum) VALUES (999, 'future', '\\x00')");
+
+        var run = await a.RunAsync();
+
+        Assert.Equal(65, run.ExitCode);
+        Assert.Contains("newer than this mailfilter-authd knows", run.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AnUnreachableDatabaseExitsWithUnavailable()
+    {
+        await using var a = new AuthdServer(fixture.Postgres, "no_such_database");
+
+        var run = await a.RunAsync();
+
+        Assert.Equal(69, run.ExitCode);
+        Assert.Contains("database postgres@127.0.0.1", run.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UnknownKeysAndBadValuesAreConfigErrorsNamingSectionAndKey()
+    {
+        await using var a = new AuthdServer(fixture.Postgres, "unused", "colour = blue\nkey_cache_ttl = soon\napi_users = no-such-user-here");
+
+        var run = await a.RunAsync();
+
+        Assert.Equal(78, run.ExitCode);
+        Assert.Contains("[authd] colour: unknown setting", run.Stderr, StringComparison.Ordinal);
+        Assert.Contains("[authd] key_cache_ttl = soon: not a duration", run.Stderr, StringComparison.Ordinal);
+        Assert.Contains("[authd] api_users = no-such-user-here: no such user or group", run.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SigtermStopsTheDaemonGracefullyAndRemovesTheSocket()
+    {
+        await using var a = await new AuthdServer(fixture.Postgres, await fixture.NewDatabaseAsync()).StartAsync();
+
+        Assert.Equal(0, await a.StopAsync());
+        Assert.False(File.Exists(a.SocketPath));
+        Assert.Contains("<6>stopped", a.Log, StringComparison.Ordinal);
+    }
+}
