@@ -11,6 +11,9 @@ public static class CommandLine
         root.Add(Commands.MilterCheckCommand.Create(context));
         root.Add(Commands.MimeDumpCommand.Create(context));
         root.Add(Commands.MimeRewriteCommand.Create(context));
+        root.Add(Commands.Keys.KeysCommand.Create(context));
+        root.Add(Commands.DbCommand.Create(context));
+        root.Add(Commands.StatusCommand.Create(context));
         return root;
     }
 

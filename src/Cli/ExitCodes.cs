@@ -12,8 +12,18 @@ public static class ExitCodes
     public const int DataError = 65;   // EX_DATAERR
     /// <summary>An input file does not exist or cannot be read.</summary>
     public const int NoInput = 66;     // EX_NOINPUT
+    /// <summary>No such address or key (mailfilter-authd answered "no-key").</summary>
+    public const int NoSuchKey = 67;   // EX_NOUSER
     /// <summary>A service (milter, mailfilter-authd, database) cannot be reached.</summary>
     public const int Unavailable = 69; // EX_UNAVAILABLE
+    /// <summary>An internal error in a service (mailfilter-authd answered 500).</summary>
+    public const int Software = 70;    // EX_SOFTWARE
+    /// <summary>An output file or key cannot be created (it exists already).</summary>
+    public const int CantCreate = 73;  // EX_CANTCREAT
     /// <summary>A protocol error from a peer.</summary>
     public const int Protocol = 76;    // EX_PROTOCOL
+    /// <summary>Not allowed: mailfilter-authd refused the caller's uid (SO_PEERCRED), or root is required.</summary>
+    public const int NoPermission = 77; // EX_NOPERM
+    /// <summary>A configuration file is missing or wrong.</summary>
+    public const int Config = 78;      // EX_CONFIG
 }
