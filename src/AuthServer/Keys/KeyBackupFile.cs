@@ -105,7 +105,8 @@ public static class KeyBackupFile
 
         var header = file.AsSpan(0, HeaderSize);
         var parameters = new Argon2idParameters(BinaryPrimitives.ReadUInt32BigEndian(header[10..]), BinaryPrimitives.ReadUInt32BigEndian(header[14..]) * 1024L);
-        if (parameters.Iterations > 64 || parameters.MemoryBytes > 4L << 30)
+        // A damaged or hostile header must not make authd spend minutes or gigabytes (libsodium's SENSITIVE is 1 GiB).
+        if (parameters.Iterations is < 1 or > 64 || parameters.MemoryBytes is < 8 * 1024 or > 1L << 30)
         {
             throw new ApiException(422, "bad-backup", "the backup asks for an unreasonable Argon2id cost");
         }
@@ -119,7 +120,7 @@ public static class KeyBackupFile
             aead.Decrypt(header.Slice(18 + Argon2id.SaltSize, 12), file.AsSpan(HeaderSize, plaintext.Length), file.AsSpan(file.Length - 16), plaintext, header);
             return plaintext;
         }
-        catch (AuthenticationTagMismatchException)
+        catch (Exception e) when (e is AuthenticationTagMismatchException or ArgumentOutOfRangeException or InsufficientMemoryException)
         {
             throw new ApiException(422, "bad-backup", "the backup does not open with this passphrase (or it is damaged)");
         }
