@@ -27,10 +27,12 @@ public sealed class AuthServerHost : IAsyncDisposable
     private readonly Database _database;
     private readonly MasterKey _masterKey;
     private readonly AuthSettings _settings;
+    private readonly ILoggerFactory _connectionLogging;
 
-    private AuthServerHost(WebApplication app, Database database, MasterKey masterKey, AuthSettings settings, KeyService keys)
+    private AuthServerHost(WebApplication app, Database database, MasterKey masterKey, AuthSettings settings, KeyService keys, ILoggerFactory connectionLogging)
     {
         _app = app;
+        _connectionLogging = connectionLogging;
         _database = database;
         _masterKey = masterKey;
         _settings = settings;
@@ -49,6 +51,9 @@ public sealed class AuthServerHost : IAsyncDisposable
         CryptoLibrary.EnsureInitialized();
         var masterKey = MasterKey.Load(settings.MasterKeyPath);
         var database = new Database(settings.Database);
+        // Start-up and connection-level lines are logged before the application's own logger exists
+        // (Kestrel's connection middleware is configured before the app is built).
+        var connectionLogging = LoggerFactory.Create(b => (logging ?? (l => l.AddMailFilterJournal(settings.LogLevel)))(b));
         try
         {
             var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { Args = [] });
@@ -63,7 +68,7 @@ public sealed class AuthServerHost : IAsyncDisposable
 
             builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.ShutdownTimeout);
             builder.Services.AddRoutingCore();
-            var earlyLogger = LoggerFactory.Create(b => (logging ?? (l => l.AddMailFilterJournal(settings.LogLevel)))(b)).CreateLogger("MailFilter.AuthServer");
+            var earlyLogger = connectionLogging.CreateLogger("MailFilter.AuthServer");
 
             var migrations = new MigrationRunner(database);
             int schema;
@@ -141,10 +146,11 @@ public sealed class AuthServerHost : IAsyncDisposable
             SocketFile.Apply(settings.SocketPath, settings.SocketMode, settings.SocketGid);
             Log.Started(app.Logger, Version, settings.SocketPath, settings.PublicListen.Count == 0 ? "none" : string.Join(",", settings.PublicListen), schema,
                 masterKey.Fingerprint, settings.LocalDomains.Count == 0 ? "none" : string.Join(",", settings.LocalDomains.Order(StringComparer.Ordinal)));
-            return new AuthServerHost(app, database, masterKey, settings, keys);
+            return new AuthServerHost(app, database, masterKey, settings, keys, connectionLogging);
         }
         catch
         {
+            connectionLogging.Dispose();
             await database.DisposeAsync();
             masterKey.Dispose();
             throw;
@@ -174,6 +180,7 @@ public sealed class AuthServerHost : IAsyncDisposable
         await _app.DisposeAsync();
         await _database.DisposeAsync();
         _masterKey.Dispose();
+        _connectionLogging.Dispose();
     }
 
     private static bool IsPublicPath(PathString path) =>
