@@ -32,8 +32,16 @@ public sealed class StatusAndDbCommandTests(AuthdFixture authd) : IClassFixture<
     [Fact]
     public async Task StatusRunAsAnotherUserIsRefusedByPeerCredentials()
     {
-        // The real binary, run as nobody: the kernel tells authd the caller's uid (SO_PEERCRED).
-        var cli = Repo.BuildOutput("src/Cli", "mailfilterctl.dll");
+        // The real binary, run as nobody: the kernel tells authd the caller's uid (SO_PEERCRED). A copy of the
+        // build output under the fixture's directory, which nobody can reach wherever the checkout lives.
+        var output = Path.GetDirectoryName(Repo.BuildOutput("src/Cli", "mailfilterctl.dll"))!;
+        var copy = Directory.CreateDirectory(Path.Combine(authd.Directory, "cli")).FullName;
+        foreach (var file in Directory.GetFiles(output))
+        {
+            File.Copy(file, Path.Combine(copy, Path.GetFileName(file)), overwrite: true);
+        }
+
+        var cli = Path.Combine(copy, "mailfilterctl.dll");
         var run = await ProcessRunner.RunAsync("/usr/sbin/runuser", ["-u", "nobody", "--", "/usr/bin/dotnet", cli, "status", "--socket", authd.Socket],
             environment: new Dictionary<string, string> { ["DOTNET_CLI_HOME"] = "/tmp", ["HOME"] = "/tmp" }, workingDirectory: "/");
 
