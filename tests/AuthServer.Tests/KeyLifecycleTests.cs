@@ -154,6 +154,42 @@ public sealed class KeyLifecycleTests(PostgresFixture fixture) : IClassFixture<P
     }
 
     [Fact]
+    public async Task MailSealedToAKeyAnotherInstanceJustCreatedOpensAtOnce()
+    {
+        var database = await fixture.NewDatabaseAsync();
+        await using var a = await new AuthdServer(fixture.Postgres, database).StartAsync();
+        await using var b = await new AuthdServer(fixture.Postgres, database, sameMasterKeyAs: a).StartAsync();
+        var (first, _) = await SealAsync(a.Client, "alice@example.test", "bob@example.test", "before");
+        await OpenAsync(a.Client, first, "bob@example.test"); // a now caches Bob's keys
+        await Task.Delay(1100);
+
+        await b.Client.RotateAsync("bob@example.test", KeyUse.Encrypt);
+        var (second, _) = await SealAsync(b.Client, "alice@example.test", "bob@example.test", "sealed to the key b made");
+
+        Assert.Contains("sealed to the key b made", Encoding.ASCII.GetString(await OpenAsync(a.Client, second, "bob@example.test")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TheLogNamesAddressesAndKidsButNeverFileKeysIdentitiesOrPassphrases()
+    {
+        await using var a = await new AuthdServer(fixture.Postgres, await fixture.NewDatabaseAsync()).StartAsync();
+        var bob = KeyInfoConversions.ToX25519((await a.Client.GetCurrentKeyAsync("bob@example.test", KeyUse.Encrypt))!);
+        using var fileKey = FileKey.Generate();
+        var unwrapped = await a.Client.UnwrapAsync("bob@example.test", new UnwrapRequest([Crypto.Age.AgeX25519.Wrap(fileKey, bob)], [bob.KeyId]));
+        var identity = (await a.Client.ExportSecretAsync("bob@example.test")).Identities[0].Identity;
+        await a.Client.BackupAsync(new BackupRequest { Passphrase = "a passphrase nobody logs" });
+
+        var log = await a.WaitForLogAsync("backup of");
+
+        Assert.Contains(bob.KeyId.ToString(), log, StringComparison.Ordinal);
+        Assert.Contains("bob@example.test", log, StringComparison.Ordinal);
+        Assert.DoesNotContain(Convert.ToBase64String(unwrapped.FileKey!), log, StringComparison.Ordinal);
+        Assert.DoesNotContain(Convert.ToHexString(unwrapped.FileKey!), log, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain(identity, log, StringComparison.Ordinal);
+        Assert.DoesNotContain("a passphrase nobody logs", log, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task SigningRefusesInputsOfTheWrongShape()
     {
         await using var a = await new AuthdServer(fixture.Postgres, await fixture.NewDatabaseAsync()).StartAsync();

@@ -119,14 +119,22 @@ public sealed partial class KeyService
     {
         address = Canonical(address);
         var keys = await GetCachedAsync(address, KeyUse.Encrypt, cancellationToken);
-        if (keys.Decryptors.Length == 0)
+        var opened = TryUnwrap(keys, request, fileKey.Span);
+        if (!opened.Opened && DateTime.UtcNow - keys.LoadedAt > TimeSpan.FromSeconds(1))
         {
-            return (false, null, -1);
+            // The envelope may be sealed to a key another authd created after this cache entry was loaded
+            // (a rotation there): read the keys again once before saying that nothing opens.
+            opened = TryUnwrap(await ReloadAsync(address, KeyUse.Encrypt, cancellationToken), request, fileKey.Span);
         }
 
+        return opened;
+    }
+
+    private static (bool Opened, string? Kid, int Stanza) TryUnwrap(CachedKeys keys, UnwrapRequest request, Span<byte> fileKey)
+    {
         try
         {
-            return request.TryUnwrap(keys.Decryptors, fileKey.Span, out var kid, out int index) ? (true, kid.ToString(), index) : (false, null, -1);
+            return keys.Decryptors.Length > 0 && request.TryUnwrap(keys.Decryptors, fileKey, out var kid, out int index) ? (true, kid.ToString(), index) : (false, null, -1);
         }
         catch (EnvelopeException e) when (e.Error == EnvelopeError.ZeroSharedSecret)
         {
