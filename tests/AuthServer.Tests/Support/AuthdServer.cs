@@ -96,10 +96,19 @@ public sealed class AuthdServer : IAsyncDisposable
             """);
     }
 
+    /// <summary>Starts the daemon. If it does not come up, this server is disposed (the caller's `await using` never got it) and the error rethrown.</summary>
     public async Task<AuthdServer> StartAsync()
     {
-        _daemon = await DaemonProcess.StartAuthdAsync("unix:" + SocketPath, LogPath, "--config", ConfigPath);
-        return this;
+        try
+        {
+            _daemon = await DaemonProcess.StartAuthdAsync("unix:" + SocketPath, LogPath, "--config", ConfigPath);
+            return this;
+        }
+        catch
+        {
+            await DisposeAsync();
+            throw;
+        }
     }
 
     public async Task<int> StopAsync()
