@@ -140,7 +140,8 @@ catch (IOException e) when (createMasterKey)
     Console.Error.WriteLine($"mailfilter-authd: cannot create {settings.MasterKeyPath}: {e.Message}");
     return 73; // EX_CANTCREAT
 }
-catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Net.Sockets.SocketException)
+catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Net.Sockets.SocketException
+    or Microsoft.AspNetCore.Connections.AddressInUseException)
 {
     Console.Error.WriteLine($"mailfilter-authd: cannot start: {e.Message}");
     return 71; // EX_OSERR

@@ -120,6 +120,26 @@ public sealed class StartupTests(PostgresFixture fixture) : IClassFixture<Postgr
     }
 
     [Fact]
+    public async Task APublicPortInUseOrALiveSocketIsExitCode71()
+    {
+        await using var a = new AuthdServer(fixture.Postgres, await fixture.NewDatabaseAsync());
+        using (var holder = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, a.PublicPort))
+        {
+            holder.Start();
+            var busyPort = await a.RunAsync();
+
+            Assert.Equal(71, busyPort.ExitCode);
+            Assert.Contains("cannot start", busyPort.Stderr, StringComparison.Ordinal);
+        }
+
+        await a.StartAsync();
+        var second = await a.RunAsync();
+
+        Assert.Equal(71, second.ExitCode);
+        Assert.Contains("another process listens on this socket", second.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task SigtermStopsTheDaemonGracefullyAndRemovesTheSocket()
     {
         await using var a = await new AuthdServer(fixture.Postgres, await fixture.NewDatabaseAsync()).StartAsync();
