@@ -27,7 +27,8 @@ public sealed class PostfixInstance : IAsyncDisposable
 
     public string QueueDirectory => Path.Combine(Root, "queue");
 
-    /// <summary>Files mode: one file per delivered (queue id, recipient); Maildir mode: the Maildir base.</summary>
+    /// <summary>Files mode: one file per delivered (queue id, recipient); Maildir mode: the base of the
+    /// single Maildir <c>all/</c>.</summary>
     public string DeliveryDirectory => Path.Combine(Root, "delivered");
 
     public string MaillogPath => Path.Combine(Root, "maillog");
@@ -203,14 +204,16 @@ public sealed class PostfixInstance : IAsyncDisposable
         }
         else
         {
-            // virtual(8) into Maildirs: every domain is a virtual mailbox domain, every address a Maildir.
-            File.WriteAllText(Path.Combine(ConfigDirectory, "vmailbox.regexp"), "/^([^@+]+)[^@]*@(.+)$/ $2/$1/\n");
+            // virtual(8) into one Maildir (DeliveryDirectory/all/) for every address of every domain:
+            // virtual refuses $n substitutions in mailbox maps, so per-address Maildirs would need a
+            // table listing each address.
             main["virtual_mailbox_domains"] = "static:all";
             main["virtual_mailbox_base"] = DeliveryDirectory;
-            main["virtual_mailbox_maps"] = "regexp:" + Path.Combine(ConfigDirectory, "vmailbox.regexp");
+            main["virtual_mailbox_maps"] = "static:all/";
             main["virtual_uid_maps"] = "static:65534";
             main["virtual_gid_maps"] = "static:65534";
             main["virtual_minimum_uid"] = "100";
+            main["virtual_mailbox_limit"] = "0"; // must not be below message_size_limit
             main["virtual_destination_concurrency_limit"] = "50";
             main["default_transport"] = "virtual";
             main["relay_transport"] = "virtual";
