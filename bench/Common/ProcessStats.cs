@@ -18,6 +18,20 @@ public static class ProcessStats
         return TimeSpan.FromSeconds((utime + stime) / s_ticksPerSecond);
     }
 
+    /// <summary>CPU time the whole machine spent busy (all CPUs, user + nice + system + irq + softirq),
+    /// from /proc/stat: the cost of a workload spread over many processes (Postfix's, say).</summary>
+    public static TimeSpan MachineBusyTime()
+    {
+        var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        long busy = 0;
+        foreach (int i in new[] { 1, 2, 3, 6, 7 })
+        {
+            busy += long.Parse(fields[i], CultureInfo.InvariantCulture);
+        }
+
+        return TimeSpan.FromSeconds(busy / s_ticksPerSecond);
+    }
+
     /// <summary>Peak resident set (VmHWM) in bytes.</summary>
     public static long PeakResident(int pid) => StatusKb(pid, "VmHWM:") * 1024;
 

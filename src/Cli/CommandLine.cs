@@ -31,8 +31,13 @@ public static class CommandLine
                 error.WriteLine($"mailfilterctl: {e.Message}");
             }
 
-            var command = parse.CommandResult.Command;
-            error.WriteLine($"Try 'mailfilterctl {(command is RootCommand ? string.Empty : command.Name + " ")}--help'.");
+            var names = new List<string>();
+            for (var result = parse.CommandResult; result is not null && result.Command is not RootCommand; result = result.Parent as System.CommandLine.Parsing.CommandResult)
+            {
+                names.Insert(0, result.Command.Name);
+            }
+
+            error.WriteLine($"Try 'mailfilterctl {string.Concat(names.Select(n => n + " "))}--help'.");
             return ExitCodes.Usage;
         }
 

@@ -43,7 +43,7 @@ public sealed class MilterConnection
     public void RequestStop()
     {
         _stopRequested = true;
-        if (!_session.InTransaction)
+        if (_session.IsIdle)
         {
             _input.CancelPendingRead();
         }
@@ -56,7 +56,7 @@ public sealed class MilterConnection
         {
             while (true)
             {
-                if (_stopRequested && !_session.InTransaction)
+                if (_stopRequested && _session.IsIdle)
                 {
                     Log.ClosedForShutdown(_logger, Context.ConnectionId);
                     return;

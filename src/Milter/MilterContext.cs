@@ -23,6 +23,10 @@ public sealed class MilterContext
     /// <summary>The SMTP client as the MTA described it at CONNECT, or null before CONNECT.</summary>
     public ConnectCommand? Client { get; internal set; }
 
+    /// <summary>The SMTP client's IP address: from CONNECT, or from the <c>{client_addr}</c> macro when the
+    /// CONNECT step is not negotiated; null when neither is there.</summary>
+    public string? ClientAddress => Client?.Address is { Length: > 0 } a ? a : Macros.Get("client_addr");
+
     /// <summary>The last HELO/EHLO argument, or null.</summary>
     public string? Helo { get; internal set; }
 

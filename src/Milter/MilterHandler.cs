@@ -5,6 +5,9 @@ namespace MailFilter.Milter;
 /// <see cref="MilterContext"/>); every method may be called concurrently for different connections.
 /// The listener collects headers and body into <see cref="MilterContext.Message"/> by itself, so most
 /// handlers only override <see cref="OnEndOfMessageAsync"/> and edit the message there.
+/// Methods may run on the thread that completed the socket read (with inline socket completions, the
+/// event loop): await I/O freely, but move CPU work of more than a fraction of a millisecond off it
+/// (<c>await Task.Yield()</c> first, or <c>Task.Run</c>), or set <see cref="MilterOptions.OffloadEndOfMessage"/>.
 /// </summary>
 public abstract class MilterHandler
 {

@@ -49,8 +49,12 @@ internal sealed class MilterSession : IDisposable
 
     public MilterContext Context { get; }
 
-    /// <summary>True between MAIL and the end of the message: a graceful stop waits for it.</summary>
+    /// <summary>True between MAIL and the end of the message.</summary>
     public bool InTransaction => _stage is not (Stage.None or Stage.Finished);
+
+    /// <summary>True between messages: after the ABORT that follows every message (or before the first).
+    /// A graceful stop closes the connection only then, so the MTA's ABORT does not hit a closed socket.</summary>
+    public bool IsIdle => _stage == Stage.None;
 
     private bool Has(MilterProtocolFlags flag) => (Context.Negotiated.Protocol & flag) != 0;
 
@@ -357,7 +361,10 @@ internal sealed class MilterSession : IDisposable
         }
         else
         {
-            verdict = await CallAsync(_handler.OnEndOfMessageAsync(Context, message, ct), true, ct);
+            var call = _options.OffloadEndOfMessage
+                ? new ValueTask<MilterResponse>(Task.Run(() => _handler.OnEndOfMessageAsync(Context, message, ct).AsTask(), ct))
+                : _handler.OnEndOfMessageAsync(Context, message, ct);
+            verdict = await CallAsync(call, true, ct);
         }
 
         if (verdict.Kind == MilterResponseKind.Skip)

@@ -22,7 +22,7 @@ public sealed class PostfixEditFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Filter = InProcessFilter.Start();
-        PlainFilter = InProcessFilter.Start(trace: false);
+        PlainFilter = InProcessFilter.Start(tcp: true, trace: false); // inet:127.0.0.1:port, the other transport
         // The same pipeline negotiated without HDR_LEADSPC (Postfix then adds and strips one space itself).
         NoLeadingSpaceFilter = InProcessFilter.Start(features: new MilterFeatures
         {

@@ -12,8 +12,6 @@ namespace MailFilter.AuthServer.Configuration;
 /// </summary>
 public sealed record AuthSettings
 {
-    /// <summary>Sections of the shared file that belong to mailfilterd: skipped here, checked there.</summary>
-    public static readonly IReadOnlySet<string> OtherProgramsSections = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "milter", "filter", "delivery", "lmtp" };
 
     public string SocketPath { get; init; } = AuthdRoutes.DefaultSocketPath;
 

@@ -115,7 +115,7 @@ internal sealed class SettingsReader(IConfiguration config)
         foreach (var entry in _config.AsEnumerable().Where(kv => kv.Value is not null))
         {
             var parts = entry.Key.Split(':', 2);
-            if (parts.Length == 2 && AuthSettings.OtherProgramsSections.Contains(parts[0]))
+            if (parts.Length == 2 && ConfigSections.IsOtherPrograms(parts[0], ConfigSections.Authd))
             {
                 continue;
             }

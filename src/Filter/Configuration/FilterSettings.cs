@@ -144,10 +144,17 @@ public sealed record FilterSettings
         };
         foreach (var entry in config.AsEnumerable().Where(kv => kv.Value is not null))
         {
+            var parts = entry.Key.Split(':', 2);
+            if (parts.Length == 2 && ConfigSections.IsOtherPrograms(parts[0], ConfigSections.Mailfilterd))
+            {
+                continue; // mailfilter-authd's sections of the shared file: checked there
+            }
+
             if (!known.Contains(entry.Key))
             {
-                var parts = entry.Key.Split(':', 2);
-                errs.Add(parts.Length == 2 ? $"[{parts[0]}] {parts[1]}: unknown setting" : $"{entry.Key}: setting outside a [section]");
+                errs.Add(parts.Length != 2 ? $"{entry.Key}: setting outside a [section]"
+                    : ConfigSections.IsKnown(parts[0]) ? $"[{parts[0]}] {parts[1]}: unknown setting"
+                    : $"[{parts[0]}]: unknown section (mailfilterd reads [milter], [filter], [log]; mailfilter-authd [authd], [database])");
             }
         }
 

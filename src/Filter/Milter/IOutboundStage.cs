@@ -6,7 +6,9 @@ namespace MailFilter.Filter.Milter;
 /// One stage of the outbound pipeline (DESIGN.md: classify, intent, whitelist, links, sign, register,
 /// encrypt, trace). Stages run in order. At MAIL and RCPT a stage may refuse the sender or one recipient
 /// (the whitelist decides per recipient at RCPT time); at end of message each stage edits the message
-/// through the context and may end the pipeline with a verdict.
+/// through the context and may end the pipeline with a verdict. Stages run on the socket's event loop:
+/// a stage with CPU-heavy work (signing, encrypting a large body) awaits <c>Task.Yield()</c> before it,
+/// so other connections are not held up.
 /// </summary>
 public interface IOutboundStage
 {

@@ -231,7 +231,15 @@ public sealed partial class MilterClient : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _input.CompleteAsync();
-        await _output.CompleteAsync();
+        try
+        {
+            await _output.CompleteAsync();
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException or SocketException)
+        {
+            // Unsent bytes for a filter that already closed the connection: nothing to deliver them to.
+        }
+
         await _stream.DisposeAsync();
     }
 
