@@ -19,8 +19,8 @@ try
 
     if (mode is "postfix" or "all")
     {
-        int rounds = quick ? 1 : 3;
-        int atTen = quick ? 500 : 2000;
+        int rounds = quick ? 1 : 5;
+        int atTen = quick ? 500 : 3000;
         int atOne = quick ? 100 : 300;
         const int size = 2048;
         Console.WriteLine("through Postfix:");
