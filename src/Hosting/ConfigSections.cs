@@ -7,6 +7,9 @@ namespace MailFilter.Hosting;
 /// </summary>
 public static class ConfigSections
 {
+    // [policy:example.test] and [policy:alice@example.test] are sub-sections of [policy]: the first path
+    // segment decides.
+
     public const string Mailfilterd = "mailfilterd";
     public const string Authd = "mailfilter-authd";
 
@@ -15,6 +18,7 @@ public static class ConfigSections
         ["milter"] = [Mailfilterd],
         ["filter"] = [Mailfilterd],
         ["delivery"] = [Mailfilterd],
+        ["policy"] = [Mailfilterd],
         ["authd"] = [Authd],
         ["database"] = [Authd],
         ["log"] = [Mailfilterd, Authd],

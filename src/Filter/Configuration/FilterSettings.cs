@@ -24,6 +24,12 @@ public sealed record FilterSettings
 
     public LogLevel LogLevel { get; init; } = LogLevel.Information;
 
+    /// <summary>The outbound policy ([policy], [policy:DOMAIN], [policy:ADDRESS]).</summary>
+    public PolicySettings Policy { get; init; } = new();
+
+    /// <summary>The delivery agent ([delivery]).</summary>
+    public DeliverySettings Delivery { get; init; } = new();
+
     /// <summary>Reads the settings; unknown keys and bad values are collected in <paramref name="errors"/>.</summary>
     public static FilterSettings Load(IConfiguration config, out List<string> errors)
     {
@@ -133,6 +139,8 @@ public sealed record FilterSettings
             Hostname = Get("filter", "hostname") is { Length: > 0 } h ? h : defaults.Hostname,
             Trace = trace,
             LogLevel = level,
+            Policy = PolicySettings.Load(config, errs),
+            Delivery = DeliverySettings.Load(config, errs),
         };
 
         var known = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
@@ -148,6 +156,11 @@ public sealed record FilterSettings
             if (parts.Length == 2 && ConfigSections.IsOtherPrograms(parts[0], ConfigSections.Mailfilterd))
             {
                 continue; // mailfilter-authd's sections of the shared file: checked there
+            }
+
+            if (parts.Length == 2 && parts[0] is "policy" or "delivery")
+            {
+                continue; // checked by PolicySettings and DeliverySettings
             }
 
             if (!known.Contains(entry.Key))
