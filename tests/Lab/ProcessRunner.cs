@@ -6,8 +6,11 @@ namespace MailFilter.Lab;
 /// <summary>Runs a command to completion with a timeout and captures its output.</summary>
 public static class ProcessRunner
 {
-    public sealed record Result(int ExitCode, string Stdout, string Stderr)
+    public sealed record Result(int ExitCode, byte[] StdoutBytes, string Stderr)
     {
+        /// <summary>Standard output as UTF-8 text.</summary>
+        public string Stdout => Encoding.UTF8.GetString(StdoutBytes);
+
         public Result EnsureSuccess(string what)
         {
             if (ExitCode != 0)
@@ -41,7 +44,7 @@ public static class ProcessRunner
         }
 
         using var process = Process.Start(psi) ?? throw new InvalidOperationException($"cannot start {file}");
-        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stdout = ReadAllAsync(process.StandardOutput.BaseStream);
         var stderr = process.StandardError.ReadToEndAsync();
         if (stdin is not null)
         {
@@ -64,6 +67,13 @@ public static class ProcessRunner
     }
 
     public static Task<Result> RunAsync(string file, params string[] args) => RunAsync(file, (IEnumerable<string>)args);
+
+    private static async Task<byte[]> ReadAllAsync(Stream stream)
+    {
+        using var buffer = new MemoryStream();
+        await stream.CopyToAsync(buffer);
+        return buffer.ToArray();
+    }
 
     public static string Quote(IEnumerable<string> args) => string.Join(' ', args.Select(a => a.Contains(' ', StringComparison.Ordinal) ? $"\"{a}\"" : a));
 

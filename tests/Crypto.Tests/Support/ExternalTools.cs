@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using MailFilter.Lab;
 
 namespace MailFilter.Crypto.Tests.Support;
 
@@ -15,46 +15,13 @@ internal static class ExternalTools
     private static readonly SemaphoreSlim s_installLock = new(1, 1);
     private static string? s_ageEncryptionRoot;
 
-    public static string RepositoryRoot { get; } = FindRepositoryRoot();
+    public static string RepositoryRoot => Repo.Root;
 
     public static async Task<ProcessResult> RunAsync(
         string fileName, IEnumerable<string> arguments, byte[]? stdin = null, string? workingDirectory = null, TimeSpan? timeout = null)
     {
-        var info = new ProcessStartInfo(fileName)
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
-        };
-        foreach (var argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        info.Environment["DEBIAN_FRONTEND"] = "noninteractive";
-        using var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {fileName}");
-        var stdoutTask = ReadAllAsync(process.StandardOutput.BaseStream);
-        var stderrTask = process.StandardError.ReadToEndAsync();
-        if (stdin is not null)
-        {
-            await process.StandardInput.BaseStream.WriteAsync(stdin);
-        }
-
-        process.StandardInput.Close();
-        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromMinutes(2));
-        try
-        {
-            await process.WaitForExitAsync(cts.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{fileName} {string.Join(' ', info.ArgumentList)} did not finish in time");
-        }
-
-        return new ProcessResult(process.ExitCode, await stdoutTask, await stderrTask);
+        var result = await ProcessRunner.RunAsync(fileName, arguments, stdin, timeout, new Dictionary<string, string> { ["DEBIAN_FRONTEND"] = "noninteractive" }, workingDirectory);
+        return new ProcessResult(result.ExitCode, result.StdoutBytes, result.Stderr);
     }
 
     /// <summary>Debian's age (1.1.1 on Debian 12).</summary>
@@ -153,23 +120,5 @@ internal static class ExternalTools
     private static async Task<bool> CommandExistsAsync(string command) =>
         (await RunAsync("/bin/sh", ["-c", "command -v " + command])).ExitCode == 0;
 
-    private static async Task<byte[]> ReadAllAsync(Stream stream)
-    {
-        using var buffer = new MemoryStream();
-        await stream.CopyToAsync(buffer);
-        return buffer.ToArray();
-    }
 
-    private static string FindRepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "MailFilter.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("MailFilter.sln not found above " + AppContext.BaseDirectory);
-    }
 }
