@@ -1,0 +1,96 @@
+using MailFilter.Crypto.Envelope;
+using MailFilter.Crypto.Keys;
+using MailFilter.Mime;
+
+namespace MailFilter.Messages;
+
+/// <summary>
+/// What <see cref="InboundVerifier"/> decided for one recipient, and the message to store: the decrypted inner
+/// message when the envelope opened, otherwise the message as received. Dispose it to delete the spool.
+/// </summary>
+public sealed class InboundResult : IDisposable
+{
+    private readonly Stream? _ownedSpool;
+
+    internal InboundResult(InboundVerdict verdict, string? reason, Stream content, Stream? ownedSpool)
+    {
+        Verdict = verdict;
+        Reason = reason;
+        Content = content;
+        _ownedSpool = ownedSpool;
+    }
+
+    public InboundVerdict Verdict { get; }
+
+    /// <summary>Why it failed (or a note on a pass), short and without content: the Authentication-Results comment.</summary>
+    public string? Reason { get; }
+
+    /// <summary>The author (From:) the result speaks for, canonical; null when the message has no single From mailbox.</summary>
+    public string? HeaderFrom { get; init; }
+
+    /// <summary>The MAIL FROM of the delivery.</summary>
+    public string MailFrom { get; init; } = string.Empty;
+
+    /// <summary>True when the message was a carrier (whether or not it opened).</summary>
+    public bool WasEncrypted { get; init; }
+
+    /// <summary>True when the envelope opened: <see cref="Content"/> is the inner message.</summary>
+    public bool Decrypted { get; init; }
+
+    /// <summary>Why the carrier or envelope was refused, when it was.</summary>
+    public CarrierError? CarrierError { get; init; }
+
+    /// <summary>The failed envelope check, when one failed.</summary>
+    public EnvelopeError? EnvelopeError { get; init; }
+
+    /// <summary>The opened envelope's manifest (sender, Message-ID, recipients), when it opened.</summary>
+    public EnvelopeManifest? Manifest { get; init; }
+
+    /// <summary>The signer of the verified signature (envelope or header), canonical.</summary>
+    public string? Signer { get; init; }
+
+    /// <summary>The kid of the key that verified it.</summary>
+    public KeyId? SignerKid { get; init; }
+
+    /// <summary>The message to deliver (seekable). Its trace fields from transport are in <see cref="TraceFields"/>.</summary>
+    public Stream Content { get; }
+
+    /// <summary>
+    /// Header fields to put above <see cref="Content"/>'s: the outer message's trace fields (Received, ...) that the
+    /// carrier gathered in transit after it was sealed, raw. Empty unless <see cref="Decrypted"/>.
+    /// </summary>
+    public IReadOnlyList<byte[]> TraceFields { get; init; } = [];
+
+    /// <summary>The Authentication-Results value for this result.</summary>
+    public string AuthenticationResultsValue(string authservId) =>
+        AuthenticationResults.Format(authservId, Verdict, Reason, HeaderFrom, MailFrom);
+
+    /// <summary>
+    /// Writes the message to deliver: our Authentication-Results at the top, the carried trace fields, then the
+    /// message with any inbound Authentication-Results claiming <paramref name="authservId"/> removed. Everything else
+    /// is copied byte for byte.
+    /// </summary>
+    public void WriteTo(Stream output, string authservId)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        output.Write(new Header(AuthenticationResults.FieldName, AuthenticationResultsValue(authservId)).RawBytes);
+        foreach (var field in TraceFields)
+        {
+            output.Write(field);
+        }
+
+        Content.Position = 0;
+        using var message = MimeMessage.Load(Content, MessageLayout.HeaderOptions);
+        if (AuthenticationResults.StripClaims(message.Headers, authservId) > 0)
+        {
+            message.WriteTo(output);
+        }
+        else
+        {
+            Content.Position = 0;
+            Content.CopyTo(output);
+        }
+    }
+
+    public void Dispose() => _ownedSpool?.Dispose();
+}

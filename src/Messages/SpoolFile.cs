@@ -1,0 +1,21 @@
+namespace MailFilter.Messages;
+
+/// <summary>Temporary files for envelopes and decrypted messages: owner-only (0600), deleted when closed, buffered
+/// (the envelope code reads and writes one 64 KiB chunk at a time).</summary>
+internal static class SpoolFile
+{
+    public static FileStream Create(string directory)
+    {
+        Directory.CreateDirectory(directory);
+        var path = Path.Combine(directory, "mailfilter-inbound-" + Guid.NewGuid().ToString("N"));
+        return new FileStream(path, new FileStreamOptions
+        {
+            Mode = FileMode.CreateNew,
+            Access = FileAccess.ReadWrite,
+            Share = FileShare.None,
+            BufferSize = 256 * 1024,
+            Options = FileOptions.DeleteOnClose | FileOptions.Asynchronous,
+            UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+        });
+    }
+}

@@ -1,0 +1,150 @@
+namespace MailFilter.Messages;
+
+/// <summary>
+/// A streaming base64 decoder that refuses anything the carrier's writer would not produce (docs/envelope.md §7):
+/// only the RFC 4648 §4 alphabet and line breaks (CRLF, or LF in a mailbox file that stores LF), padding only at
+/// the very end, the unused bits of the last character zero. The MIME engine's decoder is lenient on purpose
+/// (RFC 2045 §6.8 says to ignore foreign characters); for an envelope a stray character means someone changed it.
+/// </summary>
+internal sealed class StrictBase64Decoder
+{
+    private static readonly sbyte[] s_values = BuildTable();
+
+    private uint _accumulator;
+    private int _count;          // characters in the current quantum (0-3)
+    private int _padding;        // '=' seen so far (0-2)
+    private bool _pendingCr;
+    private bool _ended;         // a padded quantum closed the data
+    private bool _failed;
+
+    /// <summary>The largest output one call can produce from <paramref name="inputLength"/> input bytes.</summary>
+    public static int MaxOutput(int inputLength) => (inputLength / 4 * 3) + 3;
+
+    /// <summary>Decodes <paramref name="input"/> into <paramref name="output"/> (at least <see cref="MaxOutput"/> long);
+    /// returns the bytes written, or -1 once the input is not strict base64.</summary>
+    public int Decode(ReadOnlySpan<byte> input, Span<byte> output)
+    {
+        if (_failed)
+        {
+            return -1;
+        }
+
+        int written = 0;
+        foreach (byte b in input)
+        {
+            if (_pendingCr)
+            {
+                _pendingCr = false;
+                if (b != (byte)'\n')
+                {
+                    return Fail(); // a bare CR is not a line break (RFC 5322 §2.3)
+                }
+
+                continue;
+            }
+
+            switch (b)
+            {
+                case (byte)'\r':
+                    _pendingCr = true;
+                    continue;
+                case (byte)'\n':
+                    continue;
+                case (byte)'=':
+                    // RFC 4648 §4: "xx==" or "xxx=", and nothing but line breaks after it.
+                    if (_count < 2 || _count + _padding >= 4)
+                    {
+                        return Fail();
+                    }
+
+                    _padding++;
+                    if (_count + _padding == 4)
+                    {
+                        int n = Flush(output[written..]);
+                        if (n < 0)
+                        {
+                            return Fail();
+                        }
+
+                        written += n;
+                    }
+
+                    continue;
+            }
+
+            int value = s_values[b];
+            if (value < 0 || _padding > 0 || _ended)
+            {
+                return Fail();
+            }
+
+            _accumulator = (_accumulator << 6) | (uint)value;
+            if (++_count == 4)
+            {
+                output[written++] = (byte)(_accumulator >> 16);
+                output[written++] = (byte)(_accumulator >> 8);
+                output[written++] = (byte)_accumulator;
+                _accumulator = 0;
+                _count = 0;
+            }
+        }
+
+        return written;
+    }
+
+    /// <summary>True if the input ended on a complete quantum (padded as RFC 4648 §3.2 requires) and no dangling CR.</summary>
+    public bool Finish() => !_failed && !_pendingCr && _count == 0 && _padding == 0;
+
+    /// <summary>Writes the 1 or 2 bytes of a padded final quantum; the unused bits must be zero (RFC 4648 §3.5, canonical).</summary>
+    private int Flush(Span<byte> output)
+    {
+        uint bits = _accumulator;
+        int n;
+        if (_count == 2)
+        {
+            if ((bits & 0xF) != 0)
+            {
+                return -1;
+            }
+
+            output[0] = (byte)(bits >> 4);
+            n = 1;
+        }
+        else
+        {
+            if ((bits & 0x3) != 0)
+            {
+                return -1;
+            }
+
+            output[0] = (byte)(bits >> 10);
+            output[1] = (byte)(bits >> 2);
+            n = 2;
+        }
+
+        _accumulator = 0;
+        _count = 0;
+        _padding = 0;
+        _ended = true;
+        return n;
+    }
+
+    private int Fail()
+    {
+        _failed = true;
+        return -1;
+    }
+
+    private static sbyte[] BuildTable()
+    {
+        var table = new sbyte[256];
+        Array.Fill(table, (sbyte)-1);
+        const string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        for (int i = 0; i < alphabet.Length; i++)
+        {
+            table[alphabet[i]] = (sbyte)i;
+        }
+
+        return table;
+    }
+}
