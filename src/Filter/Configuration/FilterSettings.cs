@@ -27,6 +27,13 @@ public sealed record FilterSettings
     /// <summary>The outbound policy ([policy], [policy:DOMAIN], [policy:ADDRESS]).</summary>
     public PolicySettings Policy { get; init; } = new();
 
+    /// <summary>mailfilter-authd's API socket ([filter] authd_socket; default: [authd] socket of the same file,
+    /// else /run/mailfilter/authd.sock).</summary>
+    public string AuthdSocket { get; init; } = "/run/mailfilter/authd.sock";
+
+    /// <summary>Where Bcc copies are submitted back to Postfix ([filter] reinject): inet:host:port or unix:/path.</summary>
+    public MilterEndpoint Reinject { get; init; } = MilterEndpoint.Parse("inet:127.0.0.1:25");
+
     /// <summary>The delivery agent ([delivery]).</summary>
     public DeliverySettings Delivery { get; init; } = new();
 
@@ -115,6 +122,19 @@ public sealed record FilterSettings
             errs.Add($"[milter] max_packet_size = {maxPacket}: must be at least 65535 (Postfix sends body chunks of that size)");
         }
 
+        var reinject = defaults.Reinject;
+        if (Get("filter", "reinject") is { } reinjectText)
+        {
+            if (MilterEndpoint.TryParse(reinjectText, out var parsed, out var reinjectError))
+            {
+                reinject = parsed!;
+            }
+            else
+            {
+                errs.Add($"[filter] reinject: {reinjectError}");
+            }
+        }
+
         var settings = new FilterSettings
         {
             Listener = new MilterListenerOptions
@@ -138,6 +158,9 @@ public sealed record FilterSettings
             },
             Hostname = Get("filter", "hostname") is { Length: > 0 } h ? h : defaults.Hostname,
             Trace = trace,
+            AuthdSocket = Get("filter", "authd_socket") is { Length: > 0 } socket ? socket
+                : Get("authd", "socket") is { Length: > 0 } shared ? shared : defaults.AuthdSocket,
+            Reinject = reinject,
             LogLevel = level,
             Policy = PolicySettings.Load(config, errs),
             Delivery = DeliverySettings.Load(config, errs),
@@ -148,7 +171,7 @@ public sealed record FilterSettings
             "milter:listen", "milter:socket_mode", "milter:socket_group", "milter:max_packet_size", "milter:max_header_count",
             "milter:max_header_bytes", "milter:max_message_size", "milter:spool_memory_threshold", "milter:spool_directory",
             "milter:progress_interval", "milter:read_timeout", "milter:shutdown_timeout", "milter:max_connections",
-            "filter:hostname", "filter:trace", "log:level",
+            "filter:hostname", "filter:trace", "filter:authd_socket", "filter:reinject", "log:level",
         };
         foreach (var entry in config.AsEnumerable().Where(kv => kv.Value is not null))
         {

@@ -1,21 +1,188 @@
+using System.Net;
 using Microsoft.Extensions.Configuration;
 
 namespace MailFilter.Filter.Configuration;
 
 /// <summary>
-/// The outbound policy: <c>[policy]</c> (defaults), <c>[policy:example.test]</c> (a domain),
-/// <c>[policy:alice@example.test]</c> (an address). Issue 5 fills it in (docs/pipeline.md, "intent");
-/// until then it only reserves its sections and reports keys it does not know.
+/// The outbound policy: <c>[policy]</c> (which mail is outbound, and the defaults), <c>[policy:example.test]</c>
+/// (a domain), <c>[policy:alice@example.test]</c> (an address). The most specific section that sets a key wins,
+/// key by key (docs/pipeline.md, "intent"; docs/configuration.md).
 /// </summary>
 public sealed record PolicySettings
 {
-    public static PolicySettings Load(IConfiguration config, List<string> errors)
+    private static readonly string[] s_defaultOnlyKeys = ["local_domains", "trusted_networks"];
+    private static readonly string[] s_ruleKeys = ["sign", "encrypt"];
+
+    /// <summary>Domains whose senders are ours (lower case, exact names).</summary>
+    public IReadOnlySet<string> LocalDomains { get; init; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Clients whose mail counts as submitted here without SMTP AUTH. Default: loopback only, so that
+    /// local programs and the re-injected Bcc copies (docs/pipeline.md) are recognised.</summary>
+    public IReadOnlyList<IPNetwork> TrustedNetworks { get; init; } = [IPNetwork.Parse("127.0.0.0/8"), IPNetwork.Parse("::1/128")];
+
+    /// <summary>The rule of <c>[policy]</c>: sign always, encrypt when possible.</summary>
+    public PolicyRule Default { get; init; } = new(SignPolicy.Always, EncryptPolicy.WhenPossible);
+
+    /// <summary>Partial rules per domain (lower case) and per address (compared case-insensitively).</summary>
+    public IReadOnlyDictionary<string, PartialPolicyRule> Overrides { get; init; } =
+        new Dictionary<string, PartialPolicyRule>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>True when the domain of <paramref name="address"/> is a local domain.</summary>
+    public bool IsLocal(string address)
     {
-        foreach (var entry in config.GetSection("policy").AsEnumerable(makePathsRelative: true).Where(kv => kv.Value is not null))
+        int at = address.LastIndexOf('@');
+        return at > 0 && LocalDomains.Contains(address[(at + 1)..]);
+    }
+
+    /// <summary>True when <paramref name="clientAddress"/> parses and lies in a trusted network.</summary>
+    public bool IsTrusted(string? clientAddress)
+    {
+        if (clientAddress is null || !IPAddress.TryParse(clientAddress.Trim('[', ']'), out var ip))
         {
-            errors.Add($"[policy] {entry.Key}: unknown setting");
+            return false;
         }
 
-        return new PolicySettings();
+        if (ip.IsIPv4MappedToIPv6)
+        {
+            ip = ip.MapToIPv4();
+        }
+
+        return TrustedNetworks.Any(n => n.Contains(ip));
     }
+
+    /// <summary>The rule for a sender: the address's section, else the domain's, else <c>[policy]</c>, key by key.</summary>
+    public PolicyRule RuleFor(string sender)
+    {
+        int at = sender.LastIndexOf('@');
+        Overrides.TryGetValue(sender, out var byAddress);
+        PartialPolicyRule? byDomain = null;
+        if (at >= 0)
+        {
+            Overrides.TryGetValue(sender[(at + 1)..], out byDomain);
+        }
+
+        return new PolicyRule(
+            byAddress?.Sign ?? byDomain?.Sign ?? Default.Sign,
+            byAddress?.Encrypt ?? byDomain?.Encrypt ?? Default.Encrypt);
+    }
+
+    public static PolicySettings Load(IConfiguration config, List<string> errors)
+    {
+        var section = config.GetSection("policy");
+        var defaults = new PolicySettings();
+        var domains = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        if (section["local_domains"] is { } domainList)
+        {
+            foreach (var d in Split(domainList))
+            {
+                if (d.Contains('@', StringComparison.Ordinal) || d.StartsWith('.'))
+                {
+                    errors.Add($"[policy] local_domains: \"{d}\" is not a domain name");
+                    continue;
+                }
+
+                domains.Add(d.ToLowerInvariant());
+            }
+        }
+
+        var networks = defaults.TrustedNetworks;
+        if (section["trusted_networks"] is { } networkList)
+        {
+            var parsed = new List<IPNetwork>();
+            foreach (var n in Split(networkList))
+            {
+                string spec = n.Trim('[', ']');
+                if (IPNetwork.TryParse(spec.Contains('/', StringComparison.Ordinal) ? spec : spec + (spec.Contains(':', StringComparison.Ordinal) ? "/128" : "/32"), out var net))
+                {
+                    parsed.Add(net);
+                }
+                else
+                {
+                    errors.Add($"[policy] trusted_networks: \"{n}\" is not an address or a network like 192.0.2.0/24");
+                }
+            }
+
+            networks = parsed;
+        }
+
+        var rule = ReadRule(section, "policy", errors);
+        var overrides = new Dictionary<string, PartialPolicyRule>(StringComparer.OrdinalIgnoreCase);
+        foreach (var child in section.GetChildren())
+        {
+            if (child.Value is not null)
+            {
+                if (!s_defaultOnlyKeys.Contains(child.Key) && !s_ruleKeys.Contains(child.Key))
+                {
+                    errors.Add($"[policy] {child.Key}: unknown setting");
+                }
+
+                continue;
+            }
+
+            // [policy:NAME] arrives as the child NAME of "policy"; an address contains '@'.
+            string name = child.Key;
+            string label = $"policy:{name}";
+            if (name.Length == 0 || name.StartsWith('@') || name.EndsWith('@'))
+            {
+                errors.Add($"[{label}]: name a domain (example.test) or an address (alice@example.test)");
+                continue;
+            }
+
+            foreach (var entry in child.GetChildren())
+            {
+                if (!s_ruleKeys.Contains(entry.Key))
+                {
+                    errors.Add(s_defaultOnlyKeys.Contains(entry.Key)
+                        ? $"[{label}] {entry.Key}: only allowed in [policy]"
+                        : $"[{label}] {entry.Key}: unknown setting");
+                }
+            }
+
+            overrides[name.Contains('@', StringComparison.Ordinal) ? name : name.ToLowerInvariant()] = ReadPartial(child, label, errors);
+        }
+
+        return new PolicySettings
+        {
+            LocalDomains = domains,
+            TrustedNetworks = networks,
+            Default = new PolicyRule(rule.Sign ?? defaults.Default.Sign, rule.Encrypt ?? defaults.Default.Encrypt),
+            Overrides = overrides,
+        };
+    }
+
+    private static PartialPolicyRule ReadRule(IConfigurationSection section, string label, List<string> errors) =>
+        ReadPartial(section, label, errors);
+
+    private static PartialPolicyRule ReadPartial(IConfigurationSection section, string label, List<string> errors)
+    {
+        SignPolicy? sign = null;
+        EncryptPolicy? encrypt = null;
+        if (section["sign"] is { } s)
+        {
+            if (PolicyValues.TryParseSign(s, out var v))
+            {
+                sign = v;
+            }
+            else
+            {
+                errors.Add($"[{label}] sign = {s}: use always or never");
+            }
+        }
+
+        if (section["encrypt"] is { } e)
+        {
+            if (PolicyValues.TryParseEncrypt(e, out var v))
+            {
+                encrypt = v;
+            }
+            else
+            {
+                errors.Add($"[{label}] encrypt = {e}: use never, when-possible or required");
+            }
+        }
+
+        return new PartialPolicyRule(sign, encrypt);
+    }
+
+    private static string[] Split(string list) => list.Split([',', ' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
 }

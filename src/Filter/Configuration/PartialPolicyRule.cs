@@ -1,0 +1,4 @@
+namespace MailFilter.Filter.Configuration;
+
+/// <summary>A <c>[policy:DOMAIN]</c> or <c>[policy:ADDRESS]</c> section: the keys it sets; null inherits.</summary>
+public sealed record PartialPolicyRule(SignPolicy? Sign, EncryptPolicy? Encrypt);
