@@ -48,6 +48,18 @@ public sealed partial class AuthdClient : IDisposable
     public Task<KeyInfo?> GetKeyAsync(KeyId kid, CancellationToken cancellationToken = default) =>
         SendOrNullAsync<object, KeyInfo>(HttpMethod.Get, AuthdRoutes.Keys + "?kid=" + Uri.EscapeDataString(kid.ToString()), null, null, AuthdJson.Default.KeyInfo, cancellationToken);
 
+    /// <summary>
+    /// The key with this kid, and when <paramref name="address"/> is given and authd has no such key of its own,
+    /// the key of that address found by discovery (docs/authd-api.md §3.3): the signer's address (the
+    /// signature header's <c>i=</c>, the manifest's sender) lets authd ask the right peer. Null if unknown (or
+    /// rejected by the admin). Throws <see cref="AuthdUnavailableException"/> when the peer does not answer
+    /// ("peer-unavailable") or the kid is an unconfirmed pin change ("pin-unconfirmed"): tempfail.
+    /// </summary>
+    public Task<KeyInfo?> GetKeyAsync(KeyId kid, string? address, CancellationToken cancellationToken = default) =>
+        SendOrNullAsync<object, KeyInfo>(HttpMethod.Get,
+            AuthdRoutes.Keys + "?kid=" + Uri.EscapeDataString(kid.ToString()) + (address is null ? string.Empty : "&address=" + Uri.EscapeDataString(address)),
+            null, null, AuthdJson.Default.KeyInfo, cancellationToken);
+
     /// <summary>Every key of <paramref name="address"/>, current first (empty if none).</summary>
     public async Task<IReadOnlyList<KeyInfo>> GetKeysAsync(string address, CancellationToken cancellationToken = default) =>
         (await SendAsync<object, KeyList>(HttpMethod.Get, AuthdRoutes.Keys + "?address=" + Uri.EscapeDataString(address), null, null,

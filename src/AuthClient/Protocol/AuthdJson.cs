@@ -23,6 +23,9 @@ namespace MailFilter.AuthClient.Protocol;
 [JsonSerializable(typeof(BackupRequest))]
 [JsonSerializable(typeof(RestoreRequest))]
 [JsonSerializable(typeof(RestoreResponse))]
+[JsonSerializable(typeof(DiscoveryResponse))]
+[JsonSerializable(typeof(PinsResponse))]
+[JsonSerializable(typeof(PinDecisionRequest))]
 public sealed partial class AuthdJson : JsonSerializerContext
 {
 }

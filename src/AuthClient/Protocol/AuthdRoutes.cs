@@ -16,6 +16,9 @@ public static class AuthdRoutes
     public const string AdminExportSecret = "/v1/admin/keys/export-secret";
     public const string AdminBackup = "/v1/admin/backup";
     public const string AdminRestore = "/v1/admin/restore";
+    public const string AdminPins = "/v1/admin/pins";
+    public const string AdminPinsAccept = "/v1/admin/pins/accept";
+    public const string AdminPinsReject = "/v1/admin/pins/reject";
 
     /// <summary>Public listener: health check.</summary>
     public const string Health = "/health";

@@ -32,6 +32,9 @@ public sealed record KeyInfo
     /// <summary>How the key came to be: first-use, generated, rotated, imported, restored.</summary>
     public required string Origin { get; init; }
 
+    /// <summary>For a key of another domain found by discovery: how it is pinned (docs/authd-api.md §7.3); null for this server's own keys.</summary>
+    public KeyPin? Pin { get; init; }
+
     /// <summary>True for the one key of this address and use that signs or is encrypted to now.</summary>
     public bool Current => NotAfter is null && RevokedAt is null;
 }

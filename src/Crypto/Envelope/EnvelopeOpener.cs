@@ -93,7 +93,7 @@ public sealed class EnvelopeOpener
         var manifest = container.Manifest!;
 
         // Step 10.
-        var senderKey = await _senderKeys.FindSigningKeyAsync(manifest.SenderKid, cancellationToken).ConfigureAwait(false);
+        var senderKey = await _senderKeys.FindSigningKeyAsync(manifest.SenderKid, manifest.Sender, cancellationToken).ConfigureAwait(false);
         CheckSenderKey(senderKey, manifest);
 
         // Step 11.

@@ -92,7 +92,7 @@ public sealed class SignatureHeaderVerifier
             return Failed(timeError.Value);
         }
 
-        var record = await _keys.FindSigningKeyAsync(kid, cancellationToken).ConfigureAwait(false);
+        var record = await _keys.FindSigningKeyAsync(kid, signer, cancellationToken).ConfigureAwait(false);
         var keyError = CheckKey(record, kid, signer, signedAt);
         if (keyError is not null)
         {
