@@ -1,5 +1,7 @@
+using MailFilter.AuthClient;
 using MailFilter.Filter.Configuration;
 using MailFilter.Filter.Milter;
+using MailFilter.Filter.Milter.Stages;
 using MailFilter.Milter;
 using Microsoft.Extensions.Logging;
 
@@ -7,7 +9,8 @@ namespace MailFilter.Filter;
 
 /// <summary>
 /// mailfilterd assembled from settings: the outbound pipeline and the milter listener. Program.cs only
-/// wires this into the host; tests build it directly with their own stages.
+/// wires this into the host; tests build it directly with their own stages (which then replace the outbound
+/// stages of docs/pipeline.md).
 /// </summary>
 public sealed class FilterDaemon : IAsyncDisposable
 {
@@ -19,7 +22,8 @@ public sealed class FilterDaemon : IAsyncDisposable
     internal FilterDaemon(FilterSettings settings, ILoggerFactory loggerFactory, IEnumerable<IOutboundStage>? extraStages, MilterFeatures? features)
     {
         Settings = settings;
-        var stages = new List<IOutboundStage>(extraStages ?? []);
+        Authd = new AuthdClient(new AuthdClientOptions { SocketPath = settings.AuthdSocket });
+        var stages = new List<IOutboundStage>(extraStages ?? OutboundStages.Create(settings, Authd, loggerFactory));
         if (settings.Trace)
         {
             stages.Add(new TraceStage(settings.Hostname));
@@ -31,6 +35,9 @@ public sealed class FilterDaemon : IAsyncDisposable
 
     public FilterSettings Settings { get; }
 
+    /// <summary>mailfilter-authd's API ([filter] authd_socket): one client per process, shared by every stage.</summary>
+    public AuthdClient Authd { get; }
+
     public OutboundPipeline Pipeline { get; }
 
     public MilterListener Listener { get; }
@@ -39,5 +46,9 @@ public sealed class FilterDaemon : IAsyncDisposable
 
     public Task StopAsync(CancellationToken cancellationToken = default) => Listener.StopAsync(cancellationToken);
 
-    public ValueTask DisposeAsync() => Listener.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await Listener.DisposeAsync();
+        Authd.Dispose();
+    }
 }

@@ -26,4 +26,19 @@ internal static partial class Log
 
     [LoggerMessage(2006, LogLevel.Information, "{QueueId}: recipient <{Recipient}> refused by {Stage}: {Verdict}")]
     public static partial void RecipientRefused(ILogger logger, string queueId, string recipient, string stage, MilterResponse verdict);
+
+    [LoggerMessage(2007, LogLevel.Debug, "{QueueId}: from=<{Sender}> client={Client}: not outbound, passed untouched")]
+    public static partial void NotOutbound(ILogger logger, string queueId, string sender, string client);
+
+    [LoggerMessage(2008, LogLevel.Warning, "{QueueId}: from=<{Sender}> client={Client}: an X-MailFilter-Reinjected header that does not verify was removed; the message is processed")]
+    public static partial void ForgedReinjectionHeader(ILogger logger, string queueId, string sender, string client);
+
+    [LoggerMessage(2009, LogLevel.Information, "{QueueId}: Bcc copy for <{Recipient}> re-injected as {NewQueueId}")]
+    public static partial void Reinjected(ILogger logger, string queueId, string recipient, string newQueueId);
+
+    [LoggerMessage(2010, LogLevel.Warning, "{QueueId}: Bcc copy for <{Recipient}> could not be re-injected ({Reason}); answering tempfail")]
+    public static partial void ReinjectionFailed(ILogger logger, string queueId, string recipient, string reason);
+
+    [LoggerMessage(2011, LogLevel.Warning, "{QueueId}: mailfilter-authd unavailable ({Reason}); answering tempfail")]
+    public static partial void AuthdUnavailable(ILogger logger, string queueId, string reason);
 }

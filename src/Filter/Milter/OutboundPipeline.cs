@@ -53,6 +53,11 @@ public sealed class OutboundPipeline : MilterHandler
         {
             if (await stage.OnMailFromAsync(context, sender, cancellationToken) is { } verdict)
             {
+                if (verdict.Kind == MilterResponseKind.Accept)
+                {
+                    return verdict; // not refused: let through untouched (the stage logs why)
+                }
+
                 Log.SenderRefused(_logger, context.QueueId ?? "-", sender.Address, stage.Name, verdict);
                 return verdict;
             }
@@ -80,7 +85,7 @@ public sealed class OutboundPipeline : MilterHandler
     public override async ValueTask<MilterResponse> OnEndOfMessageAsync(MilterContext context, MilterMessage message, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        var outbound = new OutboundContext(context, message);
+        using var outbound = new OutboundContext(context, message);
         MilterResponse verdict = MilterResponse.Continue;
         string decidedBy = "-";
         try
@@ -94,6 +99,13 @@ public sealed class OutboundPipeline : MilterHandler
                     break;
                 }
             }
+        }
+        catch (AuthClient.AuthdUnavailableException e)
+        {
+            // DESIGN.md failure semantics: authd or its database down is transient; never send plaintext instead.
+            Log.AuthdUnavailable(_logger, outbound.QueueId, e.ErrorCode);
+            verdict = MilterResponse.WithReply(451, "4.7.1", "mail filter key service unavailable, try again later");
+            decidedBy = "error";
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -1,0 +1,26 @@
+using MailFilter.AuthClient;
+using MailFilter.Filter.Configuration;
+using Microsoft.Extensions.Logging;
+
+namespace MailFilter.Filter.Milter.Stages;
+
+/// <summary>The outbound stages in the order of docs/pipeline.md (classify, intent, sign, encrypt, then the
+/// re-injection of Bcc copies), built from the settings; the trace stage is added last by <see cref="FilterDaemon"/>.</summary>
+public static class OutboundStages
+{
+    public static List<IOutboundStage> Create(FilterSettings settings, AuthdClient authd, ILoggerFactory loggerFactory, TimeProvider? time = null)
+    {
+        var keys = new AuthdOutboundKeys(authd, settings.Policy);
+        var guard = new ReinjectionGuard(time);
+        var logger = loggerFactory.CreateLogger("MailFilter.Filter.Outbound");
+        var spool = new SpoolOptions(settings.Milter.SpoolMemoryThreshold, settings.Milter.SpoolDirectory);
+        return
+        [
+            new ClassifyStage(settings.Policy, guard, logger),
+            new IntentStage(settings.Policy, settings.Hostname),
+            new SignStage(keys, time),
+            new EncryptStage(keys, spool, time),
+            new ReinjectStage(new SmtpReinjector(settings.Reinject, settings.Hostname), guard, logger),
+        ];
+    }
+}

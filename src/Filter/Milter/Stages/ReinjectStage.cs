@@ -1,0 +1,89 @@
+using MailFilter.Crypto.Signature;
+using MailFilter.Messages;
+using MailFilter.Milter;
+using Microsoft.Extensions.Logging;
+
+namespace MailFilter.Filter.Milter.Stages;
+
+/// <summary>
+/// The Bcc half of step 7 (docs/pipeline.md "Re-injection and its loop guard"): each Bcc copy (sealed by the
+/// encrypt stage, or signed only) is submitted back to Postfix with the <c>X-MailFilter-Reinjected</c> guard
+/// header while the original is still at end of message, and its recipient is then removed from the original
+/// (DELRCPT). If any submission fails the original is tempfailed: the client retries and nothing leaves
+/// half-processed. Runs after encrypt and before trace, so no later stage can fail after a copy has left.
+/// </summary>
+public sealed class ReinjectStage : IOutboundStage
+{
+    private readonly IReinjector _reinjector;
+    private readonly ReinjectionGuard _guard;
+    private readonly ILogger _logger;
+
+    public ReinjectStage(IReinjector reinjector, ReinjectionGuard guard, ILogger logger)
+    {
+        _reinjector = reinjector;
+        _guard = guard;
+        _logger = logger;
+    }
+
+    public string Name => "reinject";
+
+    public async ValueTask<MilterResponse?> RunAsync(OutboundContext context, CancellationToken cancellationToken)
+    {
+        var copies = context.Copies.Where(c => !c.IsOriginal).ToList();
+        if (copies.Count == 0)
+        {
+            return null;
+        }
+
+        var message = context.Message;
+        string? messageId = message.Headers.GetValue("Message-ID");
+        var original = context.Copies[0];
+        foreach (var copy in copies)
+        {
+            var recipient = copy.BccRecipient!;
+            var guard = HeaderField.FromString(ReinjectionGuard.HeaderName, " " + _guard.Create(messageId, [recipient.Address]));
+            Stream content;
+            if (copy.Content is { } sealedCopy)
+            {
+                content = new ConcatenatedStream(new MemoryStream(GuardBytes(guard)), sealedCopy);
+                copy.Content = null;
+            }
+            else
+            {
+                // Signed only: the message as it stands, with this copy's own signature.
+                var fields = EncryptStage.HeadersFor(SignStage.Fields(message.Headers), original, copy);
+                content = new ConcatenatedStream(new MemoryStream(MessageHeaders.ToBytes([guard, .. fields])), message.Body.OpenRead());
+            }
+
+            string? queueId;
+            await using (content)
+            {
+                try
+                {
+                    queueId = await _reinjector.SubmitAsync(message.Sender.Address, recipient.Address, content, cancellationToken);
+                }
+                catch (ReinjectionException e)
+                {
+                    Log.ReinjectionFailed(_logger, context.QueueId, recipient.Address, e.Message);
+                    return MilterResponse.WithReply(451, "4.7.1", "could not re-inject a Bcc copy, try again later");
+                }
+            }
+
+            Log.Reinjected(_logger, context.QueueId, recipient.Address, queueId ?? "-");
+        }
+
+        foreach (var copy in copies)
+        {
+            message.RemoveRecipient(copy.BccRecipient!.Address);
+        }
+
+        return null;
+    }
+
+    private static byte[] GuardBytes(HeaderField guard)
+    {
+        using var ms = new MemoryStream();
+        MessageHeaders.Write(ms, [guard]);
+        return ms.ToArray();
+    }
+}
