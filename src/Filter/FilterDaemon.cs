@@ -1,5 +1,6 @@
 using MailFilter.AuthClient;
 using MailFilter.Filter.Configuration;
+using MailFilter.Filter.Delivery;
 using MailFilter.Filter.Milter;
 using MailFilter.Filter.Milter.Stages;
 using MailFilter.Milter;
@@ -31,6 +32,7 @@ public sealed class FilterDaemon : IAsyncDisposable
 
         Pipeline = new OutboundPipeline(stages, loggerFactory.CreateLogger<OutboundPipeline>(), features);
         Listener = new MilterListener(settings.Listener, settings.Milter, Pipeline, loggerFactory.CreateLogger("MailFilter.Milter"));
+        Delivery = settings.Delivery.Enabled ? new DeliveryStack(settings, loggerFactory, Authd) : null;
     }
 
     public FilterSettings Settings { get; }
@@ -42,13 +44,26 @@ public sealed class FilterDaemon : IAsyncDisposable
 
     public MilterListener Listener { get; }
 
-    public void Start() => Listener.Start();
+    /// <summary>The LMTP delivery agent, when <c>[delivery] listen</c> is set.</summary>
+    public DeliveryStack? Delivery { get; }
 
-    public Task StopAsync(CancellationToken cancellationToken = default) => Listener.StopAsync(cancellationToken);
+    public void Start()
+    {
+        Listener.Start();
+        Delivery?.Start();
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken = default) =>
+        Task.WhenAll(Listener.StopAsync(cancellationToken), Delivery?.StopAsync(cancellationToken) ?? Task.CompletedTask);
 
     public async ValueTask DisposeAsync()
     {
         await Listener.DisposeAsync();
+        if (Delivery is not null)
+        {
+            await Delivery.DisposeAsync();
+        }
+
         Authd.Dispose();
     }
 }

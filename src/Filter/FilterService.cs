@@ -24,7 +24,8 @@ internal sealed class FilterService : IHostedService
         _daemon.Start();
         string endpoints = string.Join(" ", _daemon.Listener.BoundEndpoints.Select(e => e.Spec));
         Log.Started(_logger, ThisAssembly.Version, endpoints, string.Join(",", _daemon.Pipeline.Stages.Select(s => s.Name)));
-        _notify.Ready($"milter on {endpoints}");
+        string lmtp = _daemon.Delivery is { } delivery ? "; LMTP on " + string.Join(" ", delivery.Listener.BoundEndpoints.Select(e => e.Spec)) : string.Empty;
+        _notify.Ready($"milter on {endpoints}{lmtp}");
         return Task.CompletedTask;
     }
 

@@ -41,4 +41,33 @@ internal static partial class Log
 
     [LoggerMessage(2011, LogLevel.Warning, "{QueueId}: mailfilter-authd unavailable ({Reason}); answering tempfail")]
     public static partial void AuthdUnavailable(ILogger logger, string queueId, string reason);
+
+    // 2050-2069: the delivery agent (LMTP).
+
+    [LoggerMessage(2050, LogLevel.Information, "{QueueId}: to=<{Recipient}> from=<{Sender}> result={Result} reason={Reason} decrypted={Decrypted} store={Store} reply={Reply} detail={Detail} time={Milliseconds:F2}ms")]
+    public static partial void Delivered(ILogger logger, string queueId, string recipient, string sender, string result, string reason, string decrypted, string store, string reply, string detail, double milliseconds);
+
+    [LoggerMessage(2051, LogLevel.Information, "delivery agent (LMTP) on {Endpoints}; store {Store}; authserv-id {AuthservId}")]
+    public static partial void DeliveryStarted(ILogger logger, string endpoints, string store, string authservId);
+
+    [LoggerMessage(2052, LogLevel.Warning, "{QueueId}: to=<{Recipient}>: mailfilter-authd failed ({ErrorCode}, status {Status}); answering 451 so Postfix keeps the message")]
+    public static partial void AuthdFailed(ILogger logger, string queueId, string recipient, string errorCode, int? status);
+
+    [LoggerMessage(2053, LogLevel.Error, "{QueueId}: to=<{Recipient}>: delivery failed; answering 451 so Postfix keeps the message")]
+    public static partial void DeliveryFailed(ILogger logger, Exception exception, string queueId, string recipient);
+
+    [LoggerMessage(2054, LogLevel.Information, "{QueueId}: to=<{Recipient}> from=<{Sender}> refused: {Reply}")]
+    public static partial void DeliveryRefused(ILogger logger, string queueId, string recipient, string sender, string reply);
+
+    [LoggerMessage(2055, LogLevel.Warning, "LMTP accept failed: {Reason}")]
+    public static partial void LmtpAcceptFailed(ILogger logger, string reason);
+
+    [LoggerMessage(2056, LogLevel.Warning, "LMTP: {Limit} connections open; closing a new one (Postfix retries)")]
+    public static partial void LmtpTooManyConnections(ILogger logger, int limit);
+
+    [LoggerMessage(2057, LogLevel.Debug, "LMTP connection {Id} lost: {Reason}")]
+    public static partial void LmtpConnectionLost(ILogger logger, long id, string reason);
+
+    [LoggerMessage(2058, LogLevel.Error, "LMTP connection {Id} failed")]
+    public static partial void LmtpConnectionFailed(ILogger logger, Exception exception, long id);
 }

@@ -1,0 +1,105 @@
+using System.Diagnostics;
+using MailFilter.AuthClient;
+using MailFilter.Crypto.Envelope;
+using MailFilter.Filter.Delivery.Lmtp;
+using MailFilter.Messages;
+using MailFilter.Milter;
+using Microsoft.Extensions.Logging;
+
+namespace MailFilter.Filter.Delivery;
+
+/// <summary>
+/// The inbound pipeline per recipient (docs/pipeline.md "Inbound: the delivery agent"): decrypt and verify
+/// (<see cref="InboundVerifier"/>), stamp Authentication-Results, store; one LMTP reply per recipient, so one
+/// recipient's failure never touches another's. Failure semantics: mailfilter-authd or its database down → 451 4.7.1
+/// for that recipient; a tampered or unopenable envelope → delivered as received with mailfilter=fail; the store
+/// failing → 451 4.3.0; a store's refusal of a recipient (Dovecot's 550) passed on for that recipient.
+/// </summary>
+public sealed class DeliveryAgent : ILmtpDeliveryHandler
+{
+    private readonly InboundVerifier _verifier;
+    private readonly Func<string, IFileKeyUnwrapper> _unwrappers;
+    private readonly IMailStore _store;
+    private readonly ReplayCache _replays;
+    private readonly string _authservId;
+    private readonly ILogger _logger;
+
+    /// <param name="verifier">Opens and verifies (with mailfilter-authd's key resolver in production).</param>
+    /// <param name="unwrappers">The file-key unwrapper of a recipient (mailfilter-authd's unwrap for that address).</param>
+    /// <param name="store">Maildir or Dovecot.</param>
+    /// <param name="replays">Envelopes already delivered.</param>
+    /// <param name="authservId">Our authserv-id (RFC 8601 §2.5).</param>
+    public DeliveryAgent(InboundVerifier verifier, Func<string, IFileKeyUnwrapper> unwrappers, IMailStore store, ReplayCache replays, string authservId, ILogger logger)
+    {
+        _verifier = verifier ?? throw new ArgumentNullException(nameof(verifier));
+        _unwrappers = unwrappers ?? throw new ArgumentNullException(nameof(unwrappers));
+        _store = store ?? throw new ArgumentNullException(nameof(store));
+        _replays = replays ?? throw new ArgumentNullException(nameof(replays));
+        _authservId = authservId;
+        _logger = logger ?? throw new ArgumentNullException(nameof(logger));
+    }
+
+    public IMailStore Store => _store;
+
+    public async Task<IReadOnlyList<LmtpReply>> DeliverAsync(LmtpTransaction transaction, BodySpool content, bool tooBig, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(transaction);
+        ArgumentNullException.ThrowIfNull(content);
+        string queueId = transaction.QueueId ?? "-";
+        var replies = new List<LmtpReply>(transaction.Recipients.Count);
+        foreach (var recipient in transaction.Recipients)
+        {
+            if (tooBig)
+            {
+                Log.DeliveryRefused(_logger, queueId, recipient.Address, transaction.MailFrom, LmtpReplies.TooBig.ToString());
+                replies.Add(LmtpReplies.TooBig);
+                continue;
+            }
+
+            replies.Add(await DeliverOneAsync(transaction, queueId, recipient, content, cancellationToken).ConfigureAwait(false));
+        }
+
+        return replies;
+    }
+
+    private async Task<LmtpReply> DeliverOneAsync(LmtpTransaction transaction, string queueId, LmtpRecipient recipient, BodySpool content, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            using var message = content.OpenRead();
+            var guard = new DeferredReplayGuard(_replays);
+            using var result = await _verifier.VerifyAsync(message, new InboundRequest
+            {
+                MailFrom = transaction.MailFrom,
+                Recipient = recipient.Address,
+                OriginalRecipient = recipient.OriginalRecipient,
+                Unwrapper = _unwrappers(recipient.Address),
+                ReplayGuard = guard,
+            }, cancellationToken).ConfigureAwait(false);
+
+            var outcome = await _store.StoreAsync(transaction.MailFrom, recipient.Address, output => result.WriteTo(output, _authservId), cancellationToken).ConfigureAwait(false);
+            if (outcome.Reply.IsSuccess)
+            {
+                guard.Commit();
+            }
+
+            Log.Delivered(_logger, queueId, recipient.Address, transaction.MailFrom, result.Verdict.ToString().ToLowerInvariant(), result.Reason ?? "-",
+                result.Decrypted ? "yes" : result.WasEncrypted ? "failed" : "no", _store.Name, outcome.Reply.ToString(), outcome.Detail ?? "-",
+                Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            return outcome.Reply;
+        }
+        catch (AuthdException e)
+        {
+            // Unavailable (down, timeout, database down) is transient; a refusal (403: mailfilterd not allowed) is a
+            // configuration error the admin fixes. Either way the queue keeps the message (DESIGN.md, failure semantics).
+            Log.AuthdFailed(_logger, queueId, recipient.Address, e.ErrorCode, e.StatusCode);
+            return new LmtpReply(451, "4.7.1", $"<{recipient.Address}> key service unavailable, try again later");
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            Log.DeliveryFailed(_logger, e, queueId, recipient.Address);
+            return new LmtpReply(451, "4.3.0", $"<{recipient.Address}> local error in delivery, try again later");
+        }
+    }
+}
