@@ -1,7 +1,9 @@
+using System.Globalization;
 using System.Net;
 using MailFilter.AuthServer.Access;
 using MailFilter.AuthServer.Configuration;
 using MailFilter.AuthServer.Data;
+using MailFilter.AuthServer.Discovery;
 using MailFilter.AuthServer.Endpoints;
 using MailFilter.AuthServer.Keys;
 using MailFilter.Crypto;
@@ -123,6 +125,9 @@ public sealed class AuthServerHost : IAsyncDisposable
             var app = builder.Build();
             var repository = new KeyRepository(database);
             var keys = new KeyService(repository, new KeySealer(masterKey), settings, app.Services.GetRequiredService<ILogger<KeyService>>());
+            var remote = new RemoteKeyService(settings.Discovery, settings.KeyCacheTtl, new PinRepository(database), new PeerClient(settings.Discovery.Timeout),
+                app.Services.GetRequiredService<ILogger<RemoteKeyService>>());
+            app.Lifetime.ApplicationStopped.Register(remote.Dispose);
             var apiLogger = app.Logger;
             app.Use((context, next) => Api.HandleErrorsAsync(context, next, apiLogger));
             app.Use((context, next) =>
@@ -136,16 +141,24 @@ public sealed class AuthServerHost : IAsyncDisposable
                 return next(context);
             });
             StatusEndpoints.Map(app, keys, repository, migrations, settings, DateTimeOffset.UtcNow);
-            KeyEndpoints.Map(app, keys);
+            KeyEndpoints.Map(app, keys, remote);
             PrivateKeyEndpoints.Map(app, keys);
             AdminKeyEndpoints.Map(app, keys, repository);
             BackupEndpoints.Map(app, keys);
-            DiscoveryEndpoints.Map(app, keys);
+            PinEndpoints.Map(app, remote);
+            DiscoveryEndpoints.Map(app, keys, database);
 
             await app.StartAsync(cancellationToken);
             SocketFile.Apply(settings.SocketPath, settings.SocketMode, settings.SocketGid);
             Log.Started(app.Logger, Version, settings.SocketPath, settings.PublicListen.Count == 0 ? "none" : string.Join(",", settings.PublicListen), schema,
                 masterKey.Fingerprint, settings.LocalDomains.Count == 0 ? "none" : string.Join(",", settings.LocalDomains.Order(StringComparer.Ordinal)));
+            if (settings.Discovery.Peers.Count > 0)
+            {
+                var d = settings.Discovery;
+                Log.DiscoveryPeers(app.Logger, d.Peers.Count, string.Join(",", d.Peers.Select(p => $"{p.Key}={p.Value.GetLeftPart(UriPartial.Authority)}").Order(StringComparer.Ordinal)),
+                    d.CacheTtl.ToString("c", CultureInfo.InvariantCulture), d.MaxStale.ToString("c", CultureInfo.InvariantCulture), d.Timeout.ToString("c", CultureInfo.InvariantCulture));
+            }
+
             return new AuthServerHost(app, database, masterKey, settings, keys, connectionLogging);
         }
         catch

@@ -50,4 +50,28 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 3013, Level = LogLevel.Information, Message = "stopped")]
     public static partial void Stopped(ILogger logger);
+
+    [LoggerMessage(EventId = 3014, Level = LogLevel.Information, Message = "{Address}: {Use} key {NewKid} replaces {OldKid}; rotation announced, signed by {SignerKid}")]
+    public static partial void RotationAnnounced(ILogger logger, string address, string use, string newKid, string oldKid, string signerKid);
+
+    [LoggerMessage(EventId = 3015, Level = LogLevel.Information, Message = "{Address}: {Count} keys pinned on first use from {Source} ({Use} key {Kid} current)")]
+    public static partial void KeysPinnedOnFirstUse(ILogger logger, string address, int count, string source, string use, string kid);
+
+    [LoggerMessage(EventId = 3016, Level = LogLevel.Information, Message = "{Address}: {Use} key {NewKid} replaces pinned {OldKid}, confirmed by the rotation announcement from {Source}")]
+    public static partial void PinMovedByAnnouncement(ILogger logger, string address, string use, string newKid, string oldKid, string source);
+
+    [LoggerMessage(EventId = 3017, Level = LogLevel.Warning, Message = "{Address}: {Source} presents {Use} key {NewKid}, not the pinned {OldKid}, without a valid rotation announcement ({Reason}); not used until the admin accepts it (mailfilterctl keys pins)")]
+    public static partial void PinChangeRecorded(ILogger logger, string address, string source, string use, string newKid, string oldKid, string reason);
+
+    [LoggerMessage(EventId = 3018, Level = LogLevel.Warning, Message = "{Address}: pin change {Use} {OldKid} -> {NewKid} {Decision} by {Actor}")]
+    public static partial void PinChangeDecided(ILogger logger, string address, string use, string oldKid, string newKid, string decision, string actor);
+
+    [LoggerMessage(EventId = 3019, Level = LogLevel.Warning, Message = "{Address}: discovery peer {Source} failed: {Reason}")]
+    public static partial void PeerFetchFailed(ILogger logger, string address, string source, string reason);
+
+    [LoggerMessage(EventId = 3020, Level = LogLevel.Warning, Message = "{Address}: serving the pinned keys fetched {Age} ago (the peer does not answer)")]
+    public static partial void ServingStalePins(ILogger logger, string address, string age);
+
+    [LoggerMessage(EventId = 3021, Level = LogLevel.Information, Message = "discovery: {Count} peer domains ({Domains}); cache {Ttl}, stale up to {MaxStale}, timeout {Timeout}")]
+    public static partial void DiscoveryPeers(ILogger logger, int count, string domains, string ttl, string maxStale, string timeout);
 }

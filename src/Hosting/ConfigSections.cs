@@ -21,6 +21,7 @@ public static class ConfigSections
         ["policy"] = [Mailfilterd],
         ["authd"] = [Authd],
         ["database"] = [Authd],
+        ["discovery"] = [Authd],
         ["log"] = [Mailfilterd, Authd],
     };
 

@@ -12,7 +12,6 @@ namespace MailFilter.AuthServer.Configuration;
 /// </summary>
 public sealed record AuthSettings
 {
-
     public string SocketPath { get; init; } = AuthdRoutes.DefaultSocketPath;
 
     public UnixFileMode SocketMode { get; init; } = (UnixFileMode)Convert.ToInt32("660", 8);
@@ -38,6 +37,9 @@ public sealed record AuthSettings
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
     public DatabaseSettings Database { get; init; } = new();
+
+    /// <summary>[discovery]: the peer map and how long peers' answers are trusted (docs/authd-api.md §7.3).</summary>
+    public DiscoverySettings Discovery { get; init; } = new();
 
     public Microsoft.Extensions.Logging.LogLevel LogLevel { get; init; } = Microsoft.Extensions.Logging.LogLevel.Information;
 
@@ -118,6 +120,7 @@ public sealed record AuthSettings
                 CommandTimeout = reader.Duration("database", "command_timeout", db.CommandTimeout),
                 MigrateOnStart = reader.Bool("database", "migrate_on_start", db.MigrateOnStart),
             },
+            Discovery = DiscoverySettingsReader.Read(config, reader, domains),
             LogLevel = reader.LogLevel(d.LogLevel),
         };
 
@@ -129,7 +132,8 @@ public sealed record AuthSettings
         reader.CheckUnknown(
             ["socket", "socket_mode", "socket_group", "api_users", "api_groups", "admin_users", "admin_groups", "public_listen", "master_key",
              "local_domains", "create_on_first_use", "key_cache_ttl", "shutdown_timeout"],
-            ["host", "port", "name", "user", "password_file", "pool_size", "connect_timeout", "command_timeout", "migrate_on_start"]);
+            ["host", "port", "name", "user", "password_file", "pool_size", "connect_timeout", "command_timeout", "migrate_on_start"],
+            DiscoverySettingsReader.SettingNames);
         errors = reader.Errors;
         return settings;
     }

@@ -106,12 +106,13 @@ internal sealed class SettingsReader(IConfiguration config)
         return level;
     }
 
-    /// <summary>Every key of [authd], [database] and [log] must be known; sections of mailfilterd are skipped; any other section is an error.</summary>
-    public void CheckUnknown(IReadOnlyList<string> authdKeys, IReadOnlyList<string> databaseKeys)
+    /// <summary>Every key of [authd], [database], [discovery] and [log] must be known (in [discovery] a key with a dot is a peer domain); sections of mailfilterd are skipped; any other section is an error.</summary>
+    public void CheckUnknown(IReadOnlyList<string> authdKeys, IReadOnlyList<string> databaseKeys, IReadOnlyList<string> discoveryKeys)
     {
         var known = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "log:level" };
         known.UnionWith(authdKeys.Select(k => "authd:" + k));
         known.UnionWith(databaseKeys.Select(k => "database:" + k));
+        known.UnionWith(discoveryKeys.Select(k => "discovery:" + k));
         foreach (var entry in _config.AsEnumerable().Where(kv => kv.Value is not null))
         {
             var parts = entry.Key.Split(':', 2);
@@ -120,7 +121,7 @@ internal sealed class SettingsReader(IConfiguration config)
                 continue;
             }
 
-            if (!known.Contains(entry.Key))
+            if (!known.Contains(entry.Key) && !(parts.Length == 2 && parts[0].Equals("discovery", StringComparison.OrdinalIgnoreCase) && parts[1].Contains('.', StringComparison.Ordinal)))
             {
                 Errors.Add(parts.Length == 2 ? $"[{parts[0]}] {parts[1]}: unknown setting" : $"{entry.Key}: setting outside a [section]");
             }

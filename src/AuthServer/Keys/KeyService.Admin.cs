@@ -32,6 +32,9 @@ public sealed partial class KeyService
     public Task<KeyChangeResponse> RotateAsync(string address, KeyUse? use, string actor, CancellationToken cancellationToken) =>
         ChangeAsync(Canonical(address), actor, cancellationToken, async (connection, transaction, addressId, rows, now, result) =>
         {
+            // The signing key current before this rotation signs the announcements (docs/authd-api.md §7.2):
+            // the key peers have pinned, so they can follow the rotation without asking their admin.
+            var signerRow = rows.FirstOrDefault(r => r.KeyUse == "sign" && r.NotAfter is null);
             foreach (var u in Uses(use))
             {
                 var current = rows.FirstOrDefault(r => r.KeyUse == KeyMaterial.UseName(u) && r.NotAfter is null);
@@ -47,8 +50,31 @@ public sealed partial class KeyService
                 await AuditLog.WriteAsync(connection, transaction, actor, "key.rotate", rows.Address, key.Kid,
                     current is null ? $"{key.KeyUse} key created (no previous key)" : $"{key.KeyUse} key replaces {KeyId.FromBytes(current.Kid)}", cancellationToken);
                 result.CreatedKids.Add(key.Kid);
+                if (current is not null && signerRow is not null)
+                {
+                    var signature = SignRotation(signerRow, rows.Address, u, current.Kid, key, now);
+                    await KeyRotations.InsertAsync(connection, transaction, addressId, key.KeyUse, current.Kid, key.Kid, signerRow.Kid, now, signature, cancellationToken);
+                    Log.RotationAnnounced(_logger, rows.Address, key.KeyUse, KeyId.FromBytes(key.Kid).ToString(), KeyId.FromBytes(current.Kid).ToString(),
+                        KeyId.FromBytes(signerRow.Kid).ToString());
+                }
             }
         });
+
+    private byte[] SignRotation(KeyRow signerRow, string address, KeyUse use, byte[] oldKid, NewKey key, DateTime rotatedAt)
+    {
+        Span<byte> seed = stackalloc byte[32];
+        try
+        {
+            KeyMaterial.Unseal(_sealer, signerRow, seed);
+            using var signer = Ed25519PrivateKey.ImportSeed(seed);
+            return RotationStatement.Sign(signer, address, use, KeyId.FromBytes(oldKid), KeyId.FromBytes(key.Kid), key.PublicKey,
+                new DateTimeOffset(DateTime.SpecifyKind(rotatedAt, DateTimeKind.Utc)));
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(seed);
+        }
+    }
 
     public async Task<KeyChangeResponse> RevokeAsync(RevokeRequest request, string actor, CancellationToken cancellationToken)
     {

@@ -17,5 +17,6 @@ internal static class KeysCommand
         KeysBackupCommand.Create(context),
         KeysRestoreCommand.Create(context),
         KeysExportCommand.Create(context),
+        Pins.KeysPinsCommand.Create(context),
     };
 }
