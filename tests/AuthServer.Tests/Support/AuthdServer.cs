@@ -14,13 +14,16 @@ public sealed class AuthdServer : IAsyncDisposable
 {
     private readonly PostgresInstance _postgres;
     private readonly string _database;
+    private readonly string _localDomains;
     private DaemonProcess? _daemon;
 
     /// <param name="sameMasterKeyAs">Another server whose master key this one uses (two authd instances on one database).</param>
-    public AuthdServer(PostgresInstance postgres, string database, string extraAuthd = "", AuthdServer? sameMasterKeyAs = null)
+    /// <param name="localDomains">[authd] local_domains.</param>
+    public AuthdServer(PostgresInstance postgres, string database, string extraAuthd = "", AuthdServer? sameMasterKeyAs = null, string localDomains = "example.test, example.org")
     {
         _postgres = postgres;
         _database = database;
+        _localDomains = localDomains;
         Directory = System.IO.Directory.CreateTempSubdirectory("mailfilter-authd-").FullName;
         File.SetUnixFileMode(Directory, (UnixFileMode)Convert.ToInt32("755", 8));
         PublicPort = FreePort.Next();
@@ -69,14 +72,15 @@ public sealed class AuthdServer : IAsyncDisposable
         return Log;
     }
 
-    public void WriteConfig(string extraAuthd = "")
+    /// <summary>Writes the config; <paramref name="extraSections"/> (e.g. a [discovery] section) goes after [database].</summary>
+    public void WriteConfig(string extraAuthd = "", string extraSections = "")
     {
         File.WriteAllText(ConfigPath, $"""
             # written by the AuthServer tests
             [authd]
             socket = {SocketPath}
             master_key = {MasterKeyPath}
-            local_domains = example.test, example.org
+            local_domains = {_localDomains}
             public_listen = 127.0.0.1:{PublicPort.ToString(CultureInfo.InvariantCulture)}
             {extraAuthd}
 
@@ -86,6 +90,8 @@ public sealed class AuthdServer : IAsyncDisposable
             name = {_database}
             user = {_postgres.User}
             pool_size = 20
+
+            {extraSections}
 
             [milter]
             listen = inet:127.0.0.1:8891
