@@ -62,14 +62,14 @@ public sealed class LmtpSession
             return LmtpSessionAction.StartData;
         }
 
-        return CountError(reply) ? LmtpSessionAction.Close : LmtpSessionAction.Reply;
+        return CountError(ref reply);
     }
 
     /// <summary>An over-long line was dropped: answer it like a bad command.</summary>
     public LmtpSessionAction LineTooLong(out LmtpReply reply)
     {
         reply = LmtpReplies.LineTooLong;
-        return CountError(reply) ? LmtpSessionAction.Close : LmtpSessionAction.Reply;
+        return CountError(ref reply);
     }
 
     /// <summary>The content was read and answered: the transaction is over (RFC 5321 §4.1.1.4).</summary>
@@ -80,14 +80,17 @@ public sealed class LmtpSession
         _xforwardIdent = null;
     }
 
-    private bool CountError(LmtpReply reply)
+    /// <summary>Counts protocol errors; past the limit the reply becomes 421 and the connection closes (a client that
+    /// keeps sending nonsense is not in step with us).</summary>
+    private LmtpSessionAction CountError(ref LmtpReply reply)
     {
-        if (reply.Code is 500 or 501 or 503)
+        if (reply.Code is 500 or 501 or 503 && ++_errors >= _options.MaxErrors)
         {
-            _errors++;
+            reply = LmtpReplies.TooManyErrors;
+            return LmtpSessionAction.Close;
         }
 
-        return _errors >= _options.MaxErrors;
+        return LmtpSessionAction.Reply;
     }
 
     private LmtpReply Lhlo(string argument)

@@ -1,0 +1,84 @@
+using System.Text;
+using MailFilter.Filter.Delivery;
+
+namespace MailFilter.Filter.Tests.Delivery;
+
+public sealed class MaildirStoreTests : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("mailfilter-maildir-").FullName;
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    private MaildirStore Store() => new(_root, null, "mx:example/test");
+
+    [Fact]
+    public async Task AMessageLandsInNewWithReturnPathAndNothingStaysInTmp()
+    {
+        var outcome = await Store().StoreAsync("alice@example.test", "bob@example.test", s => s.Write("Subject: hi\r\n\r\nbody\r\n"u8), CancellationToken.None);
+        Assert.Equal(250, outcome.Reply.Code);
+        var maildir = Path.Combine(_root, "example.test", "bob");
+        Assert.Empty(Directory.GetFiles(Path.Combine(maildir, "tmp")));
+        Assert.Empty(Directory.GetFiles(Path.Combine(maildir, "cur")));
+        var file = Assert.Single(Directory.GetFiles(Path.Combine(maildir, "new")));
+        var text = File.ReadAllText(file);
+        Assert.Equal("Return-Path: <alice@example.test>\r\nDelivered-To: bob@example.test\r\nSubject: hi\r\n\r\nbody\r\n", text);
+        Assert.EndsWith(",S=" + Encoding.UTF8.GetByteCount(text), file, StringComparison.Ordinal);
+        Assert.Contains(".mx\\072example\\057test,S=", Path.GetFileName(file), StringComparison.Ordinal);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(maildir));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
+    }
+
+    [Fact]
+    public async Task AWriterThatFailsHalfwayLeavesNothingVisibleAndAsksForARetry()
+    {
+        var outcome = await Store().StoreAsync("alice@example.test", "bob@example.test", s =>
+        {
+            s.Write("Subject: half\r\n"u8);
+            s.Flush();
+            throw new IOException("disk full");
+        }, CancellationToken.None);
+        Assert.Equal((451, "4.3.0"), (outcome.Reply.Code, outcome.Reply.Enhanced));
+        Assert.Equal("disk full", outcome.Detail);
+        var maildir = Path.Combine(_root, "example.test", "bob");
+        Assert.Empty(Directory.GetFiles(Path.Combine(maildir, "new")));
+        Assert.Empty(Directory.GetFiles(Path.Combine(maildir, "tmp")));
+    }
+
+    [Fact]
+    public async Task ManyConcurrentDeliveriesGetDistinctFiles()
+    {
+        var store = Store();
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 50).Select(i => Task.Run(() =>
+            store.StoreAsync("a@example.test", "bob@example.test", s => s.Write(Encoding.ASCII.GetBytes($"Subject: {i}\r\n\r\n")), CancellationToken.None))));
+        Assert.All(outcomes, o => Assert.Equal(250, o.Reply.Code));
+        Assert.Equal(50, Directory.GetFiles(Path.Combine(_root, "example.test", "bob", "new")).Length);
+    }
+
+    [Theory]
+    [InlineData("../etc@example.test")]
+    [InlineData("a/b@example.test")]
+    [InlineData(".hidden@example.test")]
+    [InlineData("bob@../../tmp")]
+    [InlineData("bob@.example")]
+    public async Task AnAddressThatWouldLeaveTheMaildirRootIsRefused(string recipient)
+    {
+        var outcome = await Store().StoreAsync("a@example.test", recipient, s => s.Write("x"u8), CancellationToken.None);
+        Assert.Equal((550, "5.1.3"), (outcome.Reply.Code, outcome.Reply.Enhanced));
+        Assert.Empty(Directory.GetFileSystemEntries(_root));
+    }
+
+    [Fact]
+    public async Task AnUnwritableRootIs451NotABounce()
+    {
+        File.WriteAllText(Path.Combine(_root, "example.test"), "a file where the domain directory should be");
+        var outcome = await Store().StoreAsync("a@example.test", "bob@example.test", s => s.Write("x"u8), CancellationToken.None);
+        Assert.Equal(451, outcome.Reply.Code);
+    }
+
+    [Fact]
+    public async Task DomainsAreLowerCasedAndLocalPartsKeptAsTheyAre()
+    {
+        await Store().StoreAsync("a@example.test", "Bob.Smith@Example.TEST", s => s.Write("x"u8), CancellationToken.None);
+        Assert.True(Directory.Exists(Path.Combine(_root, "example.test", "Bob.Smith", "new")));
+    }
+}
