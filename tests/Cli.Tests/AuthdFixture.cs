@@ -30,8 +30,8 @@ public sealed class AuthdFixture : IAsyncLifetime
         Socket = await StartAuthdAsync();
     }
 
-    /// <summary>Writes a config for a new database (and a new master key); returns its path.</summary>
-    public async Task<string> NewConfigAsync(string? database = null)
+    /// <summary>Writes a config for a new database (and a new master key); returns its path. <paramref name="extraSections"/> (e.g. [discovery]) go after [database].</summary>
+    public async Task<string> NewConfigAsync(string? database = null, string localDomains = "example.test", string publicListen = "none", string extraSections = "")
     {
         int n = Interlocked.Increment(ref _databases);
         database ??= "cli" + n.ToString(CultureInfo.InvariantCulture);
@@ -42,8 +42,8 @@ public sealed class AuthdFixture : IAsyncLifetime
             socket = {Path.Combine(Directory, $"authd{n}.sock")}
             socket_mode = 0666
             master_key = {Path.Combine(Directory, $"master{n}.key")}
-            local_domains = example.test
-            public_listen = none
+            local_domains = {localDomains}
+            public_listen = {publicListen}
 
             [database]
             host = {Postgres.Host}
@@ -51,15 +51,16 @@ public sealed class AuthdFixture : IAsyncLifetime
             name = {database}
             user = {Postgres.User}
 
+            {extraSections}
             """);
         (await ProcessRunner.RunAsync(AuthdBinary, "--config", config, "--create-master-key")).EnsureSuccess("create master key");
         return config;
     }
 
     /// <summary>Starts another authd on a new database; returns its socket.</summary>
-    public async Task<string> StartAuthdAsync()
+    public async Task<string> StartAuthdAsync(string localDomains = "example.test", string publicListen = "none", string extraSections = "")
     {
-        var config = await NewConfigAsync();
+        var config = await NewConfigAsync(null, localDomains, publicListen, extraSections);
         var daemon = await DaemonProcess.StartAuthdAsync("unix:" + SocketOf(config), config + ".log", "--config", config);
         _daemons.Add(daemon);
         return SocketOf(config);

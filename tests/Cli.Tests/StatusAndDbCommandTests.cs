@@ -13,7 +13,7 @@ public sealed class StatusAndDbCommandTests(AuthdFixture authd) : IClassFixture<
         var json = await authd.RunAsync("status", "--json");
 
         Assert.Equal(0, text.Code);
-        Assert.Contains("database       reachable, schema 1 of 1", text.Out, StringComparison.Ordinal);
+        Assert.Contains("database       reachable, schema 2 of 2", text.Out, StringComparison.Ordinal);
         Assert.Contains("role root", text.Out, StringComparison.Ordinal);
         using var doc = JsonDocument.Parse(json.Out);
         Assert.Equal("ok", doc.RootElement.GetProperty("state").GetString());
