@@ -134,6 +134,7 @@ public sealed partial class RemoteKeyService : IDisposable
         }
 
         string why;
+        bool justFailed = false;
         if (snapshot.State is { } state && now - state.AttemptedAt < _settings.RefetchInterval)
         {
             why = $"{Source(peer)} was asked {Seconds(now - state.AttemptedAt)} ago" + (state.LastError is { } e ? $" and failed: {e}" : string.Empty);
@@ -154,12 +155,14 @@ public sealed partial class RemoteKeyService : IDisposable
             }
 
             why = $"{Source(peer)} does not answer";
+            justFailed = true;
         }
 
-        return Stale(snapshot, now, kid, why);
+        return Stale(snapshot, now, kid, why, justFailed);
     }
 
-    private PinSnapshot Stale(PinSnapshot snapshot, DateTime now, KeyId? kid, string why)
+    /// <summary>The last answer while it is younger than max_stale; logged (once per failed fetch, not per lookup) when it is past cache_ttl.</summary>
+    private PinSnapshot Stale(PinSnapshot snapshot, DateTime now, KeyId? kid, string why, bool justFailed)
     {
         if (snapshot.Age(now) is not { } age || age >= _settings.MaxStale)
         {
@@ -171,7 +174,7 @@ public sealed partial class RemoteKeyService : IDisposable
             throw Unavailable($"{snapshot.Address}: key {kid} is not among the keys the peer listed {Seconds(age)} ago and {why}; try again later");
         }
 
-        if (!IsFresh(snapshot, now))
+        if (justFailed && !IsFresh(snapshot, now))
         {
             Log.ServingStalePins(_logger, snapshot.Address, Seconds(age));
         }
