@@ -202,6 +202,15 @@ public sealed class PostfixInstance : IAsyncDisposable
             main["dump_destination_recipient_limit"] = "1";
             main["dump_destination_concurrency_limit"] = "50";
         }
+        else if (_options.Delivery == DeliveryMode.Lmtp)
+        {
+            // lmtp(8) to the delivery agent for every domain; XFORWARD gives it the queue id for its log lines.
+            string destination = _options.LmtpDestination ?? throw new InvalidOperationException("DeliveryMode.Lmtp needs LmtpDestination");
+            main["default_transport"] = "lmtp:" + destination;
+            main["relay_transport"] = "lmtp:" + destination;
+            main["lmtp_send_xforward_command"] = "yes";
+            main["lmtp_destination_recipient_limit"] = "50";
+        }
         else
         {
             // virtual(8) into one Maildir (DeliveryDirectory/all/) for every address of every domain:

@@ -22,6 +22,10 @@ public sealed record PostfixOptions
     /// or Maildirs under the instance written by virtual(8).</summary>
     public DeliveryMode Delivery { get; init; } = DeliveryMode.Files;
 
+    /// <summary>For <see cref="DeliveryMode.Lmtp"/>: where Postfix's lmtp client delivers, as <c>inet:127.0.0.1:PORT</c> or
+    /// <c>unix:/path</c> (mailfilterd's <c>[delivery] listen</c>).</summary>
+    public string? LmtpDestination { get; init; }
+
     /// <summary>Extra main.cf lines (name = value), applied last.</summary>
     public IReadOnlyDictionary<string, string> MainCf { get; init; } = new Dictionary<string, string>();
 }
@@ -30,4 +34,7 @@ public enum DeliveryMode
 {
     Files,
     Maildir,
+
+    /// <summary>Every address goes to <see cref="PostfixOptions.LmtpDestination"/> over LMTP (the delivery agent).</summary>
+    Lmtp,
 }
