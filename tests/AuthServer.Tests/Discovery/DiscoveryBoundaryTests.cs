@@ -65,7 +65,7 @@ public sealed class DiscoveryBoundaryTests(DiscoveryFixture f)
         f.Fake.Body = body switch
         {
             "OTHER" => FakeAnswers.Keys("someone@fake.example", (a.PublicKey.ToArray(), KeyUse.Encrypt, now, null)),
-            "KID" => FakeAnswers.Keys(address, (a.PublicKey.ToArray(), KeyUse.Encrypt, now, null)).Replace(a.KeyId.ToString(), b.KeyId.ToString(), StringComparison.Ordinal),
+            "KID" => FakeAnswers.Serialize(FakeAnswers.Key(address, a.PublicKey.ToArray(), KeyUse.Encrypt, now) with { Kid = b.KeyId.ToString() }),
             "TWICE" => FakeAnswers.Keys(address, (a.PublicKey.ToArray(), KeyUse.Encrypt, now, null), (b.PublicKey.ToArray(), KeyUse.Encrypt, now, null)),
             _ => body,
         };

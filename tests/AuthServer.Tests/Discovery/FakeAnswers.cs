@@ -14,6 +14,8 @@ internal static class FakeAnswers
         JsonSerializer.Serialize(new DiscoveryResponse { Keys = [.. keys.Select(k => Key(address, k.PublicKey, k.Use, k.NotBefore, k.NotAfter))], Rotations = rotations },
             AuthdJson.Default.DiscoveryResponse);
 
+    public static string Serialize(params KeyInfo[] keys) => JsonSerializer.Serialize(new DiscoveryResponse { Keys = keys }, AuthdJson.Default.DiscoveryResponse);
+
     public static KeyInfo Key(string address, byte[] publicKey, KeyUse use, DateTimeOffset notBefore, DateTimeOffset? notAfter = null) => new()
     {
         Address = address,
