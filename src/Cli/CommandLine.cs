@@ -14,6 +14,8 @@ public static class CommandLine
         root.Add(Commands.Keys.KeysCommand.Create(context));
         root.Add(Commands.DbCommand.Create(context));
         root.Add(Commands.StatusCommand.Create(context));
+        root.Add(Commands.VerifyCommand.Create(context));
+        root.Add(Commands.DecryptCommand.Create(context));
         return root;
     }
 
