@@ -103,11 +103,16 @@ public sealed partial class DeliveryAgentTests(MailSystem mail) : IClassFixture<
     }
 
     [Fact]
-    public async Task UnsignedMailClaimingALocalSenderFailsAndMailFromElsewhereIsNone()
+    public async Task MailClaimingALocalSenderWithNoOrABadSignatureFailsAndMailFromElsewhereIsNone()
     {
         var forgedId = NewId("forged");
         var forged = await SubmitAndFetchAsync(forgedId, Letters.Original(forgedId, "trust me", attachmentSize: 100), from: "alice@example.test");
         Assert.Equal($"{MailSystem.AuthservId}; mailfilter=fail (no signature from a MailFilter domain) header.from=alice@example.test smtp.mailfrom=alice@example.test", OurResult(forged));
+
+        var badId = NewId("bad-signature");
+        var signed = Encoding.UTF8.GetString(await Letters.SignAsync(mail.Authd, Letters.Original(badId, "changed after signing", attachmentSize: 100), "bob@example.test"));
+        var bad = await SubmitAndFetchAsync(badId, Encoding.UTF8.GetBytes(signed.Replace("Grüße, Bob", "Grüße, Rob", StringComparison.Ordinal)));
+        Assert.Equal($"{MailSystem.AuthservId}; mailfilter=fail (signature: BodyHashMismatch) header.from=alice@example.test smtp.mailfrom=alice@example.test", OurResult(bad));
 
         var outsideId = NewId("outside");
         var outside = await SubmitAndFetchAsync(outsideId, Letters.Original(outsideId, "hello", from: "someone@elsewhere.example", attachmentSize: 100), from: "someone@elsewhere.example");

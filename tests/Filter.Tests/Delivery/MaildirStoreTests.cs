@@ -81,4 +81,35 @@ public sealed class MaildirStoreTests : IDisposable
         await Store().StoreAsync("a@example.test", "Bob.Smith@Example.TEST", s => s.Write("x"u8), CancellationToken.None);
         Assert.True(Directory.Exists(Path.Combine(_root, "example.test", "Bob.Smith", "new")));
     }
+
+    [Fact]
+    public async Task MaildirsAndMessagesBelongToTheConfiguredOwner()
+    {
+        var store = new MaildirStore(_root, (65534, 65534), "mx");
+        var outcome = await store.StoreAsync("a@example.test", "bob@example.test", s => s.Write("x"u8), CancellationToken.None);
+        if (Environment.UserName != "root")
+        {
+            // Only root may give files away (chown(2)): the store says so with a retry, never a half-made delivery.
+            Assert.Equal(451, outcome.Reply.Code);
+            return;
+        }
+
+        Assert.Equal(250, outcome.Reply.Code);
+        var maildir = Path.Combine(_root, "example.test", "bob");
+        var file = Assert.Single(Directory.GetFiles(Path.Combine(maildir, "new")));
+        foreach (var path in new[] { maildir, Path.Combine(maildir, "new"), Path.Combine(maildir, "tmp"), Path.Combine(maildir, "cur"), file })
+        {
+            var (code, stdout) = Stat(path);
+            Assert.Equal((0, "65534:65534"), (code, stdout));
+        }
+    }
+
+    private static (int Code, string Out) Stat(string path)
+    {
+        var psi = new System.Diagnostics.ProcessStartInfo("/usr/bin/stat", ["-c", "%u:%g", path]) { RedirectStandardOutput = true };
+        using var p = System.Diagnostics.Process.Start(psi)!;
+        var output = p.StandardOutput.ReadToEnd().Trim();
+        p.WaitForExit();
+        return (p.ExitCode, output);
+    }
 }
