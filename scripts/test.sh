@@ -18,8 +18,9 @@ dotnet build MailFilter.sln --no-restore --nologo -v q -c Release -clp:ErrorsOnl
 
 # One trx file per test project; the summary is computed from them, not scraped from console text.
 set +e
+# Each test project writes its trx into artifacts/test-results/<project>/ (tests/Directory.Build.props).
 dotnet test MailFilter.sln --no-build -c Release --nologo \
-  --logger "trx" --logger "console;verbosity=normal" --results-directory "$results" \
+  --logger "trx" --logger "console;verbosity=normal" \
   -- RunConfiguration.TreatNoTestsAsError=false "$@"
 rc=$?
 set -e

@@ -14,7 +14,16 @@ def main() -> int:
     results_dir, rc = sys.argv[1], int(sys.argv[2])
     passed = failed = skipped = 0
     failures = []
-    for path in sorted(glob.glob(os.path.join(results_dir, "**", "*.trx"), recursive=True)):
+    paths = sorted(glob.glob(os.path.join(results_dir, "**", "*.trx"), recursive=True))
+    projects = {os.path.relpath(p, results_dir).split(os.sep)[0] for p in paths}
+    # Every test project must have left a result file: a crashed test host or a lost file must not
+    # pass for success.
+    expected = {os.path.splitext(os.path.basename(p))[0]
+                for p in glob.glob(os.path.join(os.path.dirname(results_dir), "..", "tests", "*", "*.Tests.csproj"))}
+    for missing in sorted(expected - projects):
+        failed += 1
+        failures.append(f"{missing}: no test results (the test host crashed, or the project did not run)")
+    for path in paths:
         root = ET.parse(path).getroot()
         for r in root.iterfind(".//t:UnitTestResult", NS):
             outcome = r.get("outcome")
@@ -24,7 +33,7 @@ def main() -> int:
                 skipped += 1
             else:
                 failed += 1
-                failures.append(f"{os.path.basename(path)}: {r.get('testName')}")
+                failures.append(f"{os.path.relpath(path, results_dir).split(os.sep)[0]}: {r.get('testName')}")
     if rc != 0 and failed == 0:
         failed = 1
         failures.append(f"the test run exited with code {rc} without a failed test (crash or build error)")
