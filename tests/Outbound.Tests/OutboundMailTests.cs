@@ -201,6 +201,35 @@ public sealed class OutboundMailTests(PostgresFixture pg)
         Assert.True(inner.AsSpan().StartsWith("MailFilter-Signature: "u8));
     }
 
+    [Fact]
+    public async Task KeysRotatedBetweenTwoMessagesAreUsedForTheSecondWithoutATempfail()
+    {
+        await using var lab = await OutboundLab.StartAsync(pg);
+        Assert.True((await lab.SubmitAsync(["bob@example.test"], TestMessages.Plain("before-rotation", "bob@example.test"))).Accepted);
+        var oldBob = (await lab.Authd.GetCurrentKeyAsync("bob@example.test", KeyUse.Encrypt, create: false))!.Kid;
+
+        // mailfilterd still holds the old keys in its cache: the signing key must be refused by authd and
+        // replaced at once; the old encryption key still opens (it is retired, not revoked).
+        await lab.Authd.RotateAsync("alice@example.test");
+        await lab.Authd.RotateAsync("bob@example.test");
+        var sent = await lab.SubmitAsync(["bob@example.test"], TestMessages.Plain("after-rotation", "bob@example.test"));
+        Assert.True(sent.Accepted, sent + "\n" + lab.Diagnostics);
+
+        var delivered = await lab.Postfix.WaitForDeliveriesAsync(2, s_wait);
+        foreach (var path in delivered)
+        {
+            var (inner, opened) = await Carrier.OpenAsync(Carrier.Split(TestMessages.ToCrlf(await File.ReadAllBytesAsync(path))).AgeFile, lab.Authd, "bob@example.test");
+            Assert.Equal(SignatureHeaderStatus.Pass, (await VerifyAsync(lab, inner, "bob@example.test")).Status);
+            Assert.Equal(oldBob, opened.RecipientKid.ToString());
+        }
+
+        var alice = await lab.Authd.GetCurrentKeyAsync("alice@example.test", KeyUse.Sign, create: false);
+        var second = TestMessages.ToCrlf(await File.ReadAllBytesAsync(delivered.Single(p => TestMessages.Contains(TestMessages.ToCrlf(File.ReadAllBytes(p)), "Message-ID: <after-rotation@"))));
+        var (secondInner, secondOpened) = await Carrier.OpenAsync(Carrier.Split(second).AgeFile, lab.Authd, "bob@example.test");
+        Assert.Equal(alice!.Kid, secondOpened.Manifest.SenderKid.ToString());
+        Assert.Contains("s=" + alice.Kid, Encoding.UTF8.GetString(secondInner).Replace("\r\n\t", string.Empty, StringComparison.Ordinal), StringComparison.Ordinal);
+    }
+
     private static void AssertIsOriginalPlusSignature(byte[] inner, byte[] original)
     {
         Assert.True(inner.AsSpan().StartsWith("MailFilter-Signature: "u8), Encoding.UTF8.GetString(inner.AsSpan(0, Math.Min(400, inner.Length))));

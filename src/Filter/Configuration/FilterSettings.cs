@@ -34,6 +34,9 @@ public sealed record FilterSettings
     /// <summary>Where Bcc copies are submitted back to Postfix ([filter] reinject): inet:host:port or unix:/path.</summary>
     public MilterEndpoint Reinject { get; init; } = MilterEndpoint.Parse("inet:127.0.0.1:25");
 
+    /// <summary>How long the outbound stages keep public keys from mailfilter-authd ([filter] key_cache_ttl; 0: ask every time).</summary>
+    public TimeSpan KeyCacheTtl { get; init; } = TimeSpan.FromSeconds(60);
+
     /// <summary>The delivery agent ([delivery]).</summary>
     public DeliverySettings Delivery { get; init; } = new();
 
@@ -135,6 +138,20 @@ public sealed record FilterSettings
             }
         }
 
+        var keyCacheTtl = defaults.KeyCacheTtl;
+        if (Get("filter", "key_cache_ttl") is { } ttlText)
+        {
+            if (ttlText.Trim() == "0")
+            {
+                keyCacheTtl = TimeSpan.Zero;
+            }
+            else if (!ConfigValue.TryParseDuration(ttlText, out keyCacheTtl) || keyCacheTtl < TimeSpan.Zero)
+            {
+                errs.Add($"[filter] key_cache_ttl = {ttlText}: not a duration (e.g. 30s, 5m; 0 turns the cache off)");
+                keyCacheTtl = defaults.KeyCacheTtl;
+            }
+        }
+
         var settings = new FilterSettings
         {
             Listener = new MilterListenerOptions
@@ -161,6 +178,7 @@ public sealed record FilterSettings
             AuthdSocket = Get("filter", "authd_socket") is { Length: > 0 } socket ? socket
                 : Get("authd", "socket") is { Length: > 0 } shared ? shared : defaults.AuthdSocket,
             Reinject = reinject,
+            KeyCacheTtl = keyCacheTtl,
             LogLevel = level,
             Policy = PolicySettings.Load(config, errs),
             Delivery = DeliverySettings.Load(config, errs),
@@ -171,7 +189,7 @@ public sealed record FilterSettings
             "milter:listen", "milter:socket_mode", "milter:socket_group", "milter:max_packet_size", "milter:max_header_count",
             "milter:max_header_bytes", "milter:max_message_size", "milter:spool_memory_threshold", "milter:spool_directory",
             "milter:progress_interval", "milter:read_timeout", "milter:shutdown_timeout", "milter:max_connections",
-            "filter:hostname", "filter:trace", "filter:authd_socket", "filter:reinject", "log:level",
+            "filter:hostname", "filter:trace", "filter:authd_socket", "filter:reinject", "filter:key_cache_ttl", "log:level",
         };
         foreach (var entry in config.AsEnumerable().Where(kv => kv.Value is not null))
         {

@@ -210,6 +210,25 @@ public sealed class OutboundStagesTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task ASignerWhoseKeyWasRotatedIsForgottenAndTheMessageSignedWithTheCurrentKey()
+    {
+        _h.RotatedSigners = 1;
+        var outcome = await _h.RunAsync(Mail, ["bob@example.test"]);
+        Assert.Equal("continue", outcome.Verdict);
+        Assert.Equal(["alice@example.test"], _h.Forgotten);
+        var (_, inner) = await OpenAsync(outcome.Message!, "bob@example.test");
+        Assert.Equal(SignatureHeaderStatus.Pass, (await VerifyAsync(inner, "bob@example.test")).Status);
+    }
+
+    [Fact]
+    public async Task ASecondRotationInOneMessageTempfailsIt()
+    {
+        _h.RotatedSigners = 2;
+        var outcome = await _h.RunAsync(Mail, ["bob@example.test"]);
+        Assert.Equal(MilterReplyCode.Tempfail, outcome.Check.Verdict.Code);
+    }
+
+    [Fact]
     public async Task AFailedReinjectionTempfailsTheOriginal()
     {
         _h.ReinjectFailure = new ReinjectionException("inet:127.0.0.1:25: connection refused");

@@ -34,6 +34,7 @@ public class PolicySettingsTests
         Assert.False(policy.IsTrusted(null));
         Assert.Equal("/run/mailfilter/authd.sock", settings.AuthdSocket);
         Assert.Equal("inet:127.0.0.1:25", settings.Reinject.Spec);
+        Assert.Equal(TimeSpan.FromSeconds(60), settings.KeyCacheTtl);
     }
 
     [Fact]
@@ -54,6 +55,7 @@ public class PolicySettingsTests
             [filter]
             authd_socket = /tmp/a.sock
             reinject = inet:127.0.0.1:10025
+            key_cache_ttl = 0
             """, out var errors);
         Assert.Empty(errors);
         var policy = settings.Policy;
@@ -70,6 +72,7 @@ public class PolicySettingsTests
         Assert.Equal(new PolicyRule(SignPolicy.Always, EncryptPolicy.Never), policy.RuleFor("Bob@Example.org"));
         Assert.Equal("/tmp/a.sock", settings.AuthdSocket);
         Assert.Equal("inet:127.0.0.1:10025", settings.Reinject.Spec);
+        Assert.Equal(TimeSpan.Zero, settings.KeyCacheTtl);
     }
 
     [Fact]
@@ -90,6 +93,7 @@ public class PolicySettingsTests
     [InlineData("[policy:example.test]\nencrypt = sometimes", "[policy:example.test] encrypt = sometimes: use never, when-possible or required")]
     [InlineData("[policy:example.test]\nlinks = always", "[policy:example.test] links: unknown setting")]
     [InlineData("[filter]\nreinject = smtp://x", "[filter] reinject: ")]
+    [InlineData("[filter]\nkey_cache_ttl = soon", "[filter] key_cache_ttl = soon: not a duration")]
     public void BadValuesAreNamedWithTheirSectionAndKey(string ini, string expected)
     {
         Load(ini, out var errors);

@@ -47,13 +47,33 @@ public sealed class StageHarness : IAsyncDisposable, IOutboundKeys, IReinjector
 
     public X25519PrivateKey KeyOf(string address) => _encryption[address];
 
-    public Task<IMessageSigner> GetSignerAsync(string sender, CancellationToken cancellationToken) =>
-        AuthdDown ? throw new AuthClient.AuthdUnavailableException("unreachable", "down")
-        : Task.FromResult<IMessageSigner>(new LocalMessageSigner(Alice));
+    /// <summary>How many signers handed out next refuse their first signature with "key-rotated".</summary>
+    public int RotatedSigners { get; set; }
+
+    public Task<IMessageSigner> GetSignerAsync(string sender, CancellationToken cancellationToken)
+    {
+        if (AuthdDown)
+        {
+            throw new AuthClient.AuthdUnavailableException("unreachable", "down");
+        }
+
+        IMessageSigner signer = new LocalMessageSigner(Alice);
+        if (RotatedSigners > 0)
+        {
+            RotatedSigners--;
+            signer = new RotatedSigner(signer);
+        }
+
+        return Task.FromResult(signer);
+    }
 
     public Task<X25519PublicKey?> FindEncryptionKeyAsync(string recipient, CancellationToken cancellationToken) =>
         AuthdDown ? throw new AuthClient.AuthdUnavailableException("unreachable", "down")
         : Task.FromResult(_encryption.TryGetValue(recipient, out var k) ? k.PublicKey : null);
+
+    public List<string> Forgotten { get; } = [];
+
+    public void Forget(string address) => Forgotten.Add(address);
 
     public async Task<string?> SubmitAsync(string sender, string recipient, Stream message, CancellationToken cancellationToken)
     {
@@ -128,6 +148,14 @@ public sealed class StageHarness : IAsyncDisposable, IOutboundKeys, IReinjector
 
         await Task.Yield();
         Directory.Delete(_dir, true);
+    }
+
+    private sealed class RotatedSigner(IMessageSigner inner) : IMessageSigner
+    {
+        public Ed25519PublicKey PublicKey => inner.PublicKey;
+
+        public ValueTask<byte[]> SignAsync(SignaturePurpose purpose, ReadOnlyMemory<byte> toBeSigned, CancellationToken cancellationToken) =>
+            throw new AuthClient.AuthdRequestException("key-rotated", "not the current key", 409);
     }
 
     private sealed class ListLogger(List<string> lines) : ILogger, ILoggerProvider

@@ -67,55 +67,75 @@ public sealed class EncryptStage : IOutboundStage
             return null;
         }
 
-        context.Signer ??= await _keys.GetSignerAsync(intent.Sender, cancellationToken);
         var message = context.Message;
         string messageId = ManifestMessageId(message.Headers.GetValue("Message-ID"));
         var created = _time.GetUtcNow();
         var inner = SignStage.Fields(message.Headers);
+        string boundary = CarrierWriter.NewBoundary();
 
         // Sealing is CPU-heavy (ChaCha20-Poly1305 and SHA-256 over the message): off the event loop.
         await Task.Yield();
-        foreach (var copy in context.Copies.Where(c => !c.IsOriginal))
+        Stream carrierBody;
+        for (int attempt = 1; ; attempt++)
         {
-            var request = Request(intent, messageId, created, copy, keys);
-            var output = _spool.Create(message.Body.Length);
+            context.Signer ??= await _keys.GetSignerAsync(intent.Sender, cancellationToken);
             try
             {
-                await using var body = message.Body.OpenRead();
-                await CarrierWriter.WriteMessageAsync(output, HeadersFor(inner, context.Copies[0], copy), body, request, context.Signer, null, cancellationToken);
-                output.Position = 0;
-                copy.Content = output;
+                carrierBody = await SealAllAsync(context, intent, inner, boundary, messageId, created, keys, cancellationToken);
+                break;
             }
-            catch
+            catch (AuthClient.AuthdRequestException e) when (e.ErrorCode == SignStage.KeyRotated && attempt == 1)
             {
-                await output.DisposeAsync();
-                throw;
+                // The sender's key was rotated since it was cached: seal again with the current one.
+                _keys.Forget(intent.Sender);
+                context.Signer = null;
             }
         }
 
+        message.ReplaceBody(carrierBody);
+        OuterHeaderEdit.Apply(message.Headers, boundary);
+        context.AddResult($"encrypted={context.Copies[0].Recipients.Count}" + (context.Copies.Count > 1 ? $", bcc-copies={context.Copies.Count - 1}" : string.Empty));
+        return null;
+    }
+
+    /// <summary>Seals every Bcc copy into <see cref="OutboundCopy.Content"/> and returns the original's carrier
+    /// body (position 0). On failure nothing is left behind: the copies' content is disposed.</summary>
+    private async Task<Stream> SealAllAsync(OutboundContext context, OutboundIntent intent, List<HeaderField> inner, string boundary,
+        string messageId, DateTimeOffset created, Dictionary<string, X25519PublicKey> keys, CancellationToken cancellationToken)
+    {
+        var message = context.Message;
         var original = context.Copies[0];
-        string boundary = CarrierWriter.NewBoundary();
         var carrierBody = _spool.Create(message.Body.Length);
         try
         {
+            foreach (var copy in context.Copies.Where(c => !c.IsOriginal))
+            {
+                var output = _spool.Create(message.Body.Length);
+                copy.Content = output;
+                await using var body = message.Body.OpenRead();
+                await CarrierWriter.WriteMessageAsync(output, HeadersFor(inner, original, copy), body, Request(intent, messageId, created, copy, keys), context.Signer!, null, cancellationToken);
+                output.Position = 0;
+            }
+
             await using (var content = MessageHeaders.OpenMessage(inner, message.Body.OpenRead()))
             {
                 await CarrierWriter.WriteBodyAsync(carrierBody, boundary, content,
-                    Request(intent, messageId, created, original, keys) with { ContentLength = content.Length }, context.Signer, cancellationToken);
+                    Request(intent, messageId, created, original, keys) with { ContentLength = content.Length }, context.Signer!, cancellationToken);
             }
 
             carrierBody.Position = 0;
-            message.ReplaceBody(carrierBody);
+            return carrierBody;
         }
         catch
         {
             await carrierBody.DisposeAsync();
+            foreach (var copy in context.Copies)
+            {
+                copy.Dispose();
+            }
+
             throw;
         }
-
-        OuterHeaderEdit.Apply(message.Headers, boundary);
-        context.AddResult($"encrypted={original.Recipients.Count}" + (context.Copies.Count > 1 ? $", bcc-copies={context.Copies.Count - 1}" : string.Empty));
-        return null;
     }
 
     /// <summary>The inner headers of a Bcc copy: the original's, with the copy's own signature in place of the

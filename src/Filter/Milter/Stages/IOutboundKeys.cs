@@ -13,4 +13,7 @@ public interface IOutboundKeys
     /// <summary>The recipient's current encryption key, or null when it has none: a local recipient's key is
     /// created on first use; another domain's comes from authd's lookup (discovery).</summary>
     Task<X25519PublicKey?> FindEncryptionKeyAsync(string recipient, CancellationToken cancellationToken);
+
+    /// <summary>Drops what is known about the address (its signing key was rotated): the next call asks again.</summary>
+    void Forget(string address);
 }

@@ -10,7 +10,7 @@ public static class OutboundStages
 {
     public static List<IOutboundStage> Create(FilterSettings settings, AuthdClient authd, ILoggerFactory loggerFactory, TimeProvider? time = null)
     {
-        var keys = new AuthdOutboundKeys(authd, settings.Policy);
+        var keys = new AuthdOutboundKeys(authd, settings.Policy, settings.KeyCacheTtl, time);
         var guard = new ReinjectionGuard(time);
         var logger = loggerFactory.CreateLogger("MailFilter.Filter.Outbound");
         var spool = new SpoolOptions(settings.Milter.SpoolMemoryThreshold, settings.Milter.SpoolDirectory);

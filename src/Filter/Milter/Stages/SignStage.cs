@@ -1,3 +1,4 @@
+using MailFilter.AuthClient;
 using MailFilter.Crypto.Signature;
 using MailFilter.Messages;
 using MailFilter.Milter;
@@ -13,6 +14,9 @@ namespace MailFilter.Filter.Milter.Stages;
 /// </summary>
 public sealed class SignStage : IOutboundStage
 {
+    /// <summary>authd's answer when the kid a signer was made with is no longer the current key (authd-api.md §3.4).</summary>
+    internal const string KeyRotated = "key-rotated";
+
     private readonly IOutboundKeys _keys;
     private readonly TimeProvider _time;
 
@@ -31,12 +35,36 @@ public sealed class SignStage : IOutboundStage
             return null;
         }
 
-        context.Signer ??= await _keys.GetSignerAsync(intent.Sender, cancellationToken);
         var headers = Fields(context.Message.Headers);
         var now = _time.GetUtcNow();
 
         // Hashing the body is the CPU-heavy part: off the socket's event loop (docs/milter.md, "Threads").
         await Task.Yield();
+        for (int attempt = 1; ; attempt++)
+        {
+            context.Signer ??= await _keys.GetSignerAsync(intent.Sender, cancellationToken);
+            try
+            {
+                await SignCopiesAsync(context, intent, headers, now, cancellationToken);
+                break;
+            }
+            catch (AuthdRequestException e) when (e.ErrorCode == KeyRotated && attempt == 1)
+            {
+                // The sender's key was rotated since it was cached: ask for the current one and sign again.
+                _keys.Forget(intent.Sender);
+                context.Signer = null;
+            }
+        }
+
+        var original = context.Copies[0];
+        original.InsertedSignature = context.Message.Headers.Insert(0, SignatureHeader.FieldName, MessageSigning.ToHeaderValue(original.Signature!.Value));
+        context.AddResult("signed");
+        return null;
+    }
+
+    /// <summary>Each copy's signature, binding that copy's recipients (signature-header.md §4).</summary>
+    private static async Task SignCopiesAsync(OutboundContext context, OutboundIntent intent, List<HeaderField> headers, DateTimeOffset now, CancellationToken cancellationToken)
+    {
         foreach (var copy in context.Copies)
         {
             await using var body = context.Message.Body.OpenRead();
@@ -46,13 +74,8 @@ public sealed class SignStage : IOutboundStage
                 MailFrom = context.Message.Sender.Address,
                 Recipients = [.. copy.Recipients.Select(r => r.Address)],
                 Timestamp = now,
-            }, context.Signer, cancellationToken);
+            }, context.Signer!, cancellationToken);
         }
-
-        var original = context.Copies[0];
-        original.InsertedSignature = context.Message.Headers.Insert(0, SignatureHeader.FieldName, MessageSigning.ToHeaderValue(original.Signature!.Value));
-        context.AddResult("signed");
-        return null;
     }
 
     /// <summary>The milter's header list as (name, raw value) fields, top first.</summary>
