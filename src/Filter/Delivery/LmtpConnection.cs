@@ -51,7 +51,14 @@ internal sealed class LmtpConnection
         _stopRequested = true;
         if (!InTransaction)
         {
-            _idle.Cancel();
+            try
+            {
+                _idle.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // The connection ended meanwhile: nothing to stop.
+            }
         }
     }
 
