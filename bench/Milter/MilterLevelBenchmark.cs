@@ -18,6 +18,10 @@ internal static class MilterLevelBenchmark
 {
     public sealed record Row(string Mode, int Size, int Connections, string Load, double MessagesPerSecond, double P50Ms, double P99Ms, double CpuMsPerMessage);
 
+    /// <summary>alice@example.test is outbound (authenticated) but neither signed nor encrypted: every message
+    /// runs the whole pipeline as before issue 5, with no key work (bench/Outbound measures that).</summary>
+    public const string OutboundTraceOnly = "[policy]\nlocal_domains = example.test\nsign = never\nencrypt = never\n";
+
     /// <summary>The offered load of the paced rows: the issue's throughput target.</summary>
     public const double PacedRate = 10_000;
 
@@ -28,7 +32,7 @@ internal static class MilterLevelBenchmark
         {
             string socket = Path.Combine(workDir, $"bench-{trace}.sock");
             string config = Path.Combine(workDir, $"bench-{trace}.conf");
-            File.WriteAllText(config, $"[milter]\nlisten = unix:{socket}\n[filter]\ntrace = {(trace ? "yes" : "no")}\nhostname = mx.example.test\n[log]\nlevel = warning\n");
+            File.WriteAllText(config, $"[milter]\nlisten = unix:{socket}\n[filter]\ntrace = {(trace ? "yes" : "no")}\nhostname = mx.example.test\n{OutboundTraceOnly}[log]\nlevel = warning\n");
             await using var daemon = await DaemonProcess.StartMailfilterdAsync("unix:" + socket, Path.Combine(workDir, $"bench-{trace}.log"), "--config", config);
             foreach (int size in new[] { 2 * 1024, 100 * 1024 })
             {

@@ -21,7 +21,7 @@ internal static class PostfixBenchmark
         string mfSocket = Path.Combine(workDir, "mailfilterd.sock");
         int mfPort = FreePort.Next();
         string mfConfig = Path.Combine(workDir, "mailfilterd-postfix.conf");
-        File.WriteAllText(mfConfig, $"[milter]\nlisten = unix:{mfSocket}, inet:127.0.0.1:{mfPort}\nsocket_group = postfix\n[filter]\ntrace = no\n[log]\nlevel = warning\n");
+        File.WriteAllText(mfConfig, $"[milter]\nlisten = unix:{mfSocket}, inet:127.0.0.1:{mfPort}\nsocket_group = postfix\n[filter]\ntrace = no\n{MilterLevelBenchmark.OutboundTraceOnly}[log]\nlevel = warning\n");
         await using var mailfilterd = await DaemonProcess.StartMailfilterdAsync("unix:" + mfSocket, Path.Combine(workDir, "mailfilterd-postfix.log"), "--config", mfConfig);
         // OpenDKIM refuses a configuration under a world-writable directory such as /tmp.
         string dkimDir = Path.Combine(Repo.Root, "artifacts", "bench-opendkim");

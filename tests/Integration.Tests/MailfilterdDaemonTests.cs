@@ -30,6 +30,12 @@ public sealed partial class MailfilterdDaemonTests : IAsyncLifetime
 
             [filter]
             hostname = mx.example.test
+
+            [policy]
+            # outbound (alice is local, 127.0.0.1 trusted) but neither signed nor encrypted: trace header only
+            local_domains = example.test
+            sign = never
+            encrypt = never
             """);
         return Task.CompletedTask;
     }

@@ -73,8 +73,8 @@ public sealed class EncryptStage : IOutboundStage
         var inner = SignStage.Fields(message.Headers);
         string boundary = CarrierWriter.NewBoundary();
 
-        // Sealing is CPU-heavy (ChaCha20-Poly1305 and SHA-256 over the message): off the event loop.
-        await Task.Yield();
+        // Sealing is CPU-heavy (ChaCha20-Poly1305 and SHA-256 over the message): off the event loop when large.
+        await EventLoop.LeaveForAsync(context.Message.Body.Length);
         Stream carrierBody;
         for (int attempt = 1; ; attempt++)
         {

@@ -38,8 +38,8 @@ public sealed class SignStage : IOutboundStage
         var headers = Fields(context.Message.Headers);
         var now = _time.GetUtcNow();
 
-        // Hashing the body is the CPU-heavy part: off the socket's event loop (docs/milter.md, "Threads").
-        await Task.Yield();
+        // Hashing the body is the CPU-heavy part: off the socket's event loop when it is large (docs/milter.md, "Threads").
+        await EventLoop.LeaveForAsync(context.Message.Body.Length);
         for (int attempt = 1; ; attempt++)
         {
             context.Signer ??= await _keys.GetSignerAsync(intent.Sender, cancellationToken);
