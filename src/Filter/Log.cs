@@ -42,6 +42,9 @@ internal static partial class Log
     [LoggerMessage(2011, LogLevel.Warning, "{QueueId}: mailfilter-authd unavailable ({Reason}); answering tempfail")]
     public static partial void AuthdUnavailable(ILogger logger, string queueId, string reason);
 
+    [LoggerMessage(2012, LogLevel.Debug, "{QueueId}: from=<{Sender}> outbound ({How})")]
+    public static partial void Outbound(ILogger logger, string queueId, string sender, string how);
+
     // 2050-2069: the delivery agent (LMTP).
 
     [LoggerMessage(2050, LogLevel.Information, "{QueueId}: to=<{Recipient}> from=<{Sender}> result={Result} reason={Reason} decrypted={Decrypted} store={Store} reply={Reply} detail={Detail} time={Milliseconds:F2}ms")]

@@ -14,8 +14,6 @@ namespace MailFilter.Filter.Milter.Stages;
 /// </summary>
 public sealed class ClassifyStage : IOutboundStage
 {
-    private const string OutboundItem = "mailfilter.outbound";
-
     private readonly PolicySettings _policy;
     private readonly ReinjectionGuard _guard;
     private readonly ILogger _logger;
@@ -38,7 +36,7 @@ public sealed class ClassifyStage : IOutboundStage
             return ValueTask.FromResult<MilterResponse?>(MilterResponse.Accept);
         }
 
-        context.Items[OutboundItem] = how;
+        Log.Outbound(_logger, context.QueueId ?? "-", sender.Address, how);
         return ValueTask.FromResult<MilterResponse?>(null);
     }
 
