@@ -230,6 +230,26 @@ public sealed class OutboundMailTests(PostgresFixture pg)
         Assert.Contains("s=" + alice.Kid, Encoding.UTF8.GetString(secondInner).Replace("\r\n\t", string.Empty, StringComparison.Ordinal), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task ARecipientOfAnotherDomainIsEncryptedToWithTheKeyItsServerPublishes()
+    {
+        await using var peer = await PeerAuthd.StartAsync(pg, "example.net");
+        var zed = await peer.Client.GetCurrentKeyAsync("zed@example.net", KeyUse.Encrypt, create: true);
+        await using var lab = await OutboundLab.StartAsync(pg, policy: "encrypt = required",
+            authdExtra: $"[discovery]\nexample.net = http://127.0.0.1:{peer.PublicPort}\n");
+        var original = TestMessages.Plain("remote", "zed@example.net");
+        var sent = await lab.SubmitAsync(["zed@example.net", "nokey@example.org"], original);
+        Assert.Equal(("data", 550), (sent.Stage, sent.Code)); // example.org has no server: no key
+        Assert.Contains("no encryption key for: nokey@example.org", sent.Text, StringComparison.Ordinal);
+
+        sent = await lab.SubmitAsync(["zed@example.net"], original);
+        Assert.True(sent.Accepted, sent + "\n" + lab.Diagnostics);
+        var delivered = await lab.Postfix.WaitForDeliveriesAsync(1, s_wait);
+        var (inner, opened) = await Carrier.OpenAsync(Carrier.Split(TestMessages.ToCrlf(await File.ReadAllBytesAsync(delivered[0]))).AgeFile, peer.Client, "zed@example.net", lab.Authd);
+        Assert.Equal(zed!.Kid, opened.RecipientKid.ToString());
+        AssertIsOriginalPlusSignature(inner, original);
+    }
+
     private static void AssertIsOriginalPlusSignature(byte[] inner, byte[] original)
     {
         Assert.True(inner.AsSpan().StartsWith("MailFilter-Signature: "u8), Encoding.UTF8.GetString(inner.AsSpan(0, Math.Min(400, inner.Length))));

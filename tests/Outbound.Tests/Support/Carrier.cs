@@ -31,9 +31,10 @@ public static partial class Carrier
         return (headers, Convert.FromBase64String(string.Concat(lines)));
     }
 
-    public static async Task<(byte[] Inner, OpenedEnvelope Opened)> OpenAsync(byte[] ageFile, AuthdClient authd, string recipient)
+    /// <param name="senderAuthd">Where the sender's key is looked up, when not at the recipient's server.</param>
+    public static async Task<(byte[] Inner, OpenedEnvelope Opened)> OpenAsync(byte[] ageFile, AuthdClient authd, string recipient, AuthdClient? senderAuthd = null)
     {
-        var opener = new EnvelopeOpener(new AuthdSigningKeyResolver(authd), new MemoryReplayGuard());
+        var opener = new EnvelopeOpener(new AuthdSigningKeyResolver(senderAuthd ?? authd), new MemoryReplayGuard());
         using var spool = new MemoryStream();
         var opened = await opener.OpenAsync(new MemoryStream(ageFile), spool, new OpenRequest
         {

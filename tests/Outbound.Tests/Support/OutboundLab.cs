@@ -60,14 +60,15 @@ public sealed class OutboundLab : IAsyncDisposable
 
     /// <summary>Starts everything. <paramref name="policy"/> is the body of [policy] after local_domains and
     /// trusted_networks (e.g. "encrypt = required").</summary>
-    public static async Task<OutboundLab> StartAsync(PostgresFixture pg, string policy = "", IReadOnlyDictionary<string, string>? mainCf = null)
+    /// <param name="authdExtra">More of authd's configuration, e.g. a [discovery] section.</param>
+    public static async Task<OutboundLab> StartAsync(PostgresFixture pg, string policy = "", IReadOnlyDictionary<string, string>? mainCf = null, string authdExtra = "")
     {
         var dir = System.IO.Directory.CreateTempSubdirectory("mailfilter-outbound-").FullName;
         File.SetUnixFileMode(dir, (UnixFileMode)Convert.ToInt32("755", 8));
         var lab = new OutboundLab(dir, pg.Postgres, await pg.NewDatabaseAsync());
         try
         {
-            await lab.StartAuthdAsync(createKey: true);
+            await lab.StartAuthdAsync(createKey: true, authdExtra);
             var cf = new Dictionary<string, string>(lab.SaslMainCf()) { ["milter_default_action"] = "tempfail" };
             foreach (var (k, v) in mainCf ?? new Dictionary<string, string>())
             {
@@ -92,7 +93,7 @@ public sealed class OutboundLab : IAsyncDisposable
         }
     }
 
-    public async Task StartAuthdAsync(bool createKey = false)
+    public async Task StartAuthdAsync(bool createKey = false, string extra = "")
     {
         if (createKey)
         {
@@ -108,6 +109,8 @@ public sealed class OutboundLab : IAsyncDisposable
                 port = {Postgres.Port.ToString(CultureInfo.InvariantCulture)}
                 name = {Database}
                 user = {Postgres.User}
+
+                {extra}
 
                 """);
             (await ProcessRunner.RunAsync(Repo.BuildOutput("src/AuthServer", "mailfilter-authd"), ["--config", AuthdConfig, "--create-master-key"]))

@@ -9,9 +9,8 @@ namespace MailFilter.Filter.Milter.Stages;
 
 /// <summary>
 /// Keys from mailfilter-authd (docs/authd-api.md §3): the sender's signer with its current key, recipients'
-/// encryption keys. Addresses of a local domain get keys on first use (<c>POST /v1/keys/current</c> with
-/// create); any other address is looked up by address (<c>GET /v1/keys?address=</c>), which authd answers
-/// from its own store or, for a peer domain, from key discovery. Every authd failure propagates:
+/// encryption keys (<c>POST /v1/keys/current</c>: created on first use for a local domain, found by key
+/// discovery for a peer domain). Every authd failure propagates:
 /// <see cref="AuthdUnavailableException"/> becomes a tempfail.
 /// Public keys found are kept for <c>[filter] key_cache_ttl</c> (the same bound authd itself puts on a
 /// rotation or revocation made through another instance), so a message costs one authd call per signature
@@ -60,17 +59,10 @@ public sealed class AuthdOutboundKeys : IOutboundKeys
             return cached.Key;
         }
 
-        KeyInfo? key;
-        if (_policy.IsLocal(recipient))
-        {
-            key = await _client.GetCurrentKeyAsync(recipient, KeyUse.Encrypt, create: true, cancellationToken).ConfigureAwait(false);
-        }
-        else
-        {
-            var keys = await _client.GetKeysAsync(recipient, cancellationToken).ConfigureAwait(false);
-            key = keys.FirstOrDefault(k => k.Use == KeyUse.Encrypt && k.Current && k.RevokedAt is null);
-        }
-
+        // One call for every address (authd-api.md §9): authd creates a local recipient's key on first use and
+        // answers another domain's pinned key through discovery (§7.3); an unconfirmed pin change or an
+        // unreachable peer is AuthdUnavailableException (tempfail), a domain without keys null.
+        var key = await _client.GetCurrentKeyAsync(recipient, KeyUse.Encrypt, create: _policy.IsLocal(recipient), cancellationToken).ConfigureAwait(false);
         if (key is null)
         {
             return null;
