@@ -167,6 +167,16 @@ public sealed class OutboundStagesTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task WhenNothingIsSignedOrSealedBccRecipientsStayOnTheOriginal()
+    {
+        await using var h = new StageHarness(Policy(EncryptPolicy.WhenPossible, SignPolicy.Never));
+        var outcome = await h.RunAsync(Mail, ["bob@example.test", "zed@example.net", "dave@example.test"]);
+        Assert.Equal(3, outcome.Recipients.Count);
+        Assert.Empty(h.Reinjected);
+        Assert.EndsWith(Mail, outcome.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task SignedOnlyBccCopiesCarryTheirOwnSignatureAndTheGuard()
     {
         await using var h = new StageHarness(Policy(EncryptPolicy.Never));

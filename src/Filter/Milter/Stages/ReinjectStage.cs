@@ -30,8 +30,10 @@ public sealed class ReinjectStage : IOutboundStage
     public async ValueTask<MilterResponse?> RunAsync(OutboundContext context, CancellationToken cancellationToken)
     {
         var copies = context.Copies.Where(c => !c.IsOriginal).ToList();
-        if (copies.Count == 0)
+        if (copies.Count == 0 || copies.All(c => c.Signature is null && c.Content is null))
         {
+            // Nothing was signed or sealed (e.g. sign = never and no key): the message names no one it did
+            // not name before, and Postfix delivers to the Bcc recipients as it always does.
             return null;
         }
 
