@@ -82,7 +82,9 @@ if (errors.Count > 0)
 var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { Args = [] });
 builder.Logging.AddMailFilterJournal(settings.LogLevel);
 builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
-builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.Milter.ShutdownTimeout + TimeSpan.FromSeconds(10));
+// The host waits for the longer of the two listeners' drains (milter messages, LMTP deliveries) plus a margin.
+var drain = settings.Milter.ShutdownTimeout > settings.Delivery.ShutdownTimeout ? settings.Milter.ShutdownTimeout : settings.Delivery.ShutdownTimeout;
+builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = drain + TimeSpan.FromSeconds(10));
 builder.Services.AddSingleton(settings);
 builder.Services.AddSingleton(sp => new FilterDaemon(settings, sp.GetRequiredService<ILoggerFactory>()));
 builder.Services.AddSingleton(new SdNotify());

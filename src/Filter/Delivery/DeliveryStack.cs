@@ -25,7 +25,8 @@ public sealed class DeliveryStack : IAsyncDisposable
         var d = settings.Delivery;
 
         var logger = loggerFactory.CreateLogger("MailFilter.Delivery");
-        var verifier = new InboundVerifier(new AuthdSigningKeyResolver(authd), new InboundOptions
+        var senderKeys = new CachingSigningKeyResolver(new AuthdSigningKeyResolver(authd), settings.KeyCacheTtl, TimeProvider.System);
+        var verifier = new InboundVerifier(senderKeys, new InboundOptions
         {
             LocalDomains = settings.Policy.LocalDomains,
             Envelope = new EnvelopeOpenOptions { MaxContentLength = d.MaxMessageSize },
