@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Text;
 
 namespace MailFilter.Messages;
@@ -5,7 +6,8 @@ namespace MailFilter.Messages;
 /// <summary>
 /// A write-only stream that base64-encodes what is written to it in lines of 76 characters ended by CRLF
 /// (RFC 2045 §6.8; envelope.md §7), for streaming a binary part into a MIME body without holding it.
-/// Output is batched into 64 KiB writes. <see cref="CompleteAsync"/> writes the last, padded line.
+/// Output is batched into 64 KiB writes, in a pooled buffer (a message's carrier costs no 64 KiB allocation).
+/// <see cref="CompleteAsync"/> writes the last, padded line and returns the buffer; so does disposing.
 /// </summary>
 public sealed class Base64LineStream : Stream
 {
@@ -18,7 +20,8 @@ public sealed class Base64LineStream : Stream
 
     private readonly Stream _output;
     private readonly byte[] _pending = new byte[BytesPerLine];
-    private readonly byte[] _batch = new byte[LinesPerBatch * LineSize];
+    private byte[] _batch = ArrayPool<byte>.Shared.Rent(LinesPerBatch * LineSize);
+    private readonly int _batchSize = LinesPerBatch * LineSize;
     private int _pendingCount;
     private int _batchUsed;
     private bool _completed;
@@ -47,7 +50,7 @@ public sealed class Base64LineStream : Stream
     public override void Write(ReadOnlySpan<byte> buffer)
     {
         Encode(buffer, flushInline: true, out _);
-        if (_batchUsed > _batch.Length - LineSize)
+        if (_batchUsed > _batchSize - LineSize)
         {
             FlushBatch();
         }
@@ -59,7 +62,7 @@ public sealed class Base64LineStream : Stream
         {
             Encode(buffer.Span, flushInline: false, out int consumed);
             buffer = buffer[consumed..];
-            if (_batchUsed > _batch.Length - LineSize)
+            if (_batchUsed > _batchSize - LineSize)
             {
                 await _output.WriteAsync(_batch.AsMemory(0, _batchUsed), cancellationToken).ConfigureAwait(false);
                 _batchUsed = 0;
@@ -87,6 +90,7 @@ public sealed class Base64LineStream : Stream
 
         await _output.WriteAsync(_batch.AsMemory(0, _batchUsed), cancellationToken).ConfigureAwait(false);
         _batchUsed = 0;
+        ReturnBatch();
     }
 
     public override void Flush()
@@ -95,6 +99,17 @@ public sealed class Base64LineStream : Stream
     }
 
     public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _completed = true;
+            ReturnBatch();
+        }
+
+        base.Dispose(disposing);
+    }
 
     public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
 
@@ -108,7 +123,7 @@ public sealed class Base64LineStream : Stream
         consumed = 0;
         while (consumed < input.Length)
         {
-            if (_batchUsed > _batch.Length - LineSize)
+            if (_batchUsed > _batchSize - LineSize)
             {
                 if (!flushInline)
                 {
@@ -137,6 +152,15 @@ public sealed class Base64LineStream : Stream
             AppendLine(input.Slice(consumed, BytesPerLine));
             consumed += BytesPerLine;
             BytesWritten += BytesPerLine;
+        }
+    }
+
+    private void ReturnBatch()
+    {
+        if (_batch.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(_batch);
+            _batch = [];
         }
     }
 

@@ -89,9 +89,13 @@ public static class CarrierWriter
             $"Content-Disposition: inline; filename=\"{CarrierFormat.EnvelopeFileName}\"\r\n" +
             "Content-Transfer-Encoding: base64\r\n" +
             "\r\n"), cancellationToken).ConfigureAwait(false);
-        var base64 = new Base64LineStream(output);
-        var sealedEnvelope = await EnvelopeSealer.SealAsync(content, base64, request, signer, cancellationToken).ConfigureAwait(false);
-        await base64.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        SealedEnvelope sealedEnvelope;
+        await using (var base64 = new Base64LineStream(output))
+        {
+            sealedEnvelope = await EnvelopeSealer.SealAsync(content, base64, request, signer, cancellationToken).ConfigureAwait(false);
+            await base64.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         await output.WriteAsync(Encoding.ASCII.GetBytes($"--{boundary}--\r\n"), cancellationToken).ConfigureAwait(false);
         return sealedEnvelope;
     }

@@ -9,9 +9,11 @@ public sealed record SpoolOptions(long MemoryThreshold, string Directory)
     /// (the carrier is about 1.37 times that: base64).</summary>
     public Stream Create(long expectedLength)
     {
-        if (expectedLength * 4 / 3 < MemoryThreshold)
+        long carrier = (expectedLength * 4 / 3) + 4096;
+        if (carrier < MemoryThreshold)
         {
-            return new MemoryStream();
+            // Sized for the base64 carrier at once: no doubling copies while it is written.
+            return new MemoryStream((int)carrier);
         }
 
         System.IO.Directory.CreateDirectory(Directory);
