@@ -107,6 +107,8 @@ internal sealed class LmtpConnection
                         return;
                     }
 
+                    // The client waits for these replies before it says anything more (RFC 2033 §4.2).
+                    await FlushAsync(abort).ConfigureAwait(false);
                     continue;
                 }
 

@@ -98,6 +98,41 @@ public sealed class LmtpServerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TheRepliesToTheEndOfDataArriveWithoutTheClientSayingMore()
+    {
+        // As Postfix's lmtp client does: after the final dot it waits for one reply per recipient.
+        using var socket = await ConnectAsync();
+        await using var stream = new NetworkStream(socket, ownsSocket: false);
+        var reader = new StreamReader(stream, Encoding.UTF8);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+
+        async Task<string[]> ReadCodesAsync(int count)
+        {
+            var codes = new List<string>();
+            while (codes.Count < count)
+            {
+                var line = await reader.ReadLineAsync(timeout.Token) ?? throw new IOException("closed");
+                if (line.Length > 3 && line[3] == ' ')
+                {
+                    codes.Add(line[..3]);
+                }
+            }
+
+            return [.. codes];
+        }
+
+        for (int round = 0; round < 2; round++)
+        {
+            await stream.WriteAsync(Encoding.UTF8.GetBytes((round == 0 ? Transaction : Transaction["LHLO postfix.example\r\n".Length..])));
+            Assert.Equal(round == 0 ? ["220", "250", "250", "250", "250", "250", "354"] : ["250", "250", "250", "250", "354"], await ReadCodesAsync(round == 0 ? 7 : 5));
+            await stream.WriteAsync("Subject: hi\r\n\r\nbody\r\n.\r\n"u8.ToArray());
+            Assert.Equal(["250", "452", "250"], await ReadCodesAsync(3));
+        }
+
+        Assert.Equal(2, _handler.Deliveries.Count);
+    }
+
+    [Fact]
     public async Task TheSameConversationOneByteAtATimeGivesTheSameReplies()
     {
         var transcript = await ConverseAsync(Transaction + "Subject: hi\r\n\r\nbody\r\n.\r\nQUIT\r\n", chunk: 1);
