@@ -26,26 +26,8 @@ public sealed partial class DeliveryAgentTests(MailSystem mail) : IClassFixture<
             $"{messageId} did not arrive for {recipient}; maillog:\n{mail.Postfix.Maillog}\nmailfilterd:\n{mail.MailfilterdLog}");
     }
 
-    private async Task<byte[]?> FetchAsync(string recipient, string messageId, TimeSpan? wait = null)
-    {
-        var deadline = DateTime.UtcNow + (wait ?? s_wait);
-        var marker = Encoding.ASCII.GetBytes($"Message-ID: <{messageId}>");
-        while (true)
-        {
-            var found = (await mail.Dovecot.FetchAsync(recipient, MailSystem.Password)).Where(m => m.AsSpan().IndexOf(marker) >= 0).ToList();
-            if (found.Count > 0 || DateTime.UtcNow > deadline)
-            {
-                return found.Count switch
-                {
-                    0 => null,
-                    1 => found[0],
-                    _ => throw new InvalidOperationException($"{messageId} arrived {found.Count} times"),
-                };
-            }
-
-            await Task.Delay(200);
-        }
-    }
+    private Task<byte[]?> FetchAsync(string recipient, string messageId, TimeSpan? wait = null) =>
+        mail.Dovecot.FindAsync(recipient, MailSystem.Password, messageId, wait ?? s_wait);
 
     /// <summary>Our Authentication-Results field, unfolded (RFC 5322 §2.2.3).</summary>
     private static string OurResult(byte[] delivered)
@@ -84,6 +66,13 @@ public sealed partial class DeliveryAgentTests(MailSystem mail) : IClassFixture<
         var delivered = await SubmitAndFetchAsync(id, signed);
         Assert.True(Letters.EndsWith(delivered, signed));
         Assert.Equal($"{MailSystem.AuthservId}; mailfilter=pass header.from=alice@example.test smtp.mailfrom=alice@example.test", OurResult(delivered));
+
+        // The copy in the mailbox still verifies offline, bound to the envelope Dovecot recorded (Return-Path, Delivered-To).
+        var stored = Path.Combine(mail.Directory, id + ".eml");
+        await File.WriteAllBytesAsync(stored, delivered);
+        var verify = await ProcessRunner.RunAsync(Repo.BuildOutput("src/Cli", "mailfilterctl"), "verify", stored, "--socket", mail.AuthdSocket, "--json");
+        Assert.True(verify.ExitCode == 0, verify.Stdout + verify.Stderr);
+        Assert.Contains("\"envelopeChecked\": true", verify.Stdout, StringComparison.Ordinal);
     }
 
     [Fact]

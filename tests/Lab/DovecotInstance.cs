@@ -119,6 +119,29 @@ public sealed class DovecotInstance : IAsyncDisposable
         }
     }
 
+    /// <summary>The message with this Message-ID in the user's INBOX, waiting up to <paramref name="wait"/> for it;
+    /// null if it did not arrive. A message there twice is an error (nothing may arrive more than once).</summary>
+    public async Task<byte[]?> FindAsync(string address, string password, string messageId, TimeSpan wait)
+    {
+        var deadline = DateTime.UtcNow + wait;
+        var marker = Encoding.ASCII.GetBytes($"Message-ID: <{messageId}>");
+        while (true)
+        {
+            var found = (await FetchAsync(address, password)).Where(m => m.AsSpan().IndexOf(marker) >= 0).ToList();
+            if (found.Count > 0 || DateTime.UtcNow > deadline)
+            {
+                return found.Count switch
+                {
+                    0 => null,
+                    1 => found[0],
+                    _ => throw new InvalidOperationException($"{messageId} arrived {found.Count} times for {address}"),
+                };
+            }
+
+            await Task.Delay(200);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)

@@ -72,6 +72,10 @@ public sealed class PostfixInstance : IAsyncDisposable
     public Task<SmtpResult> SendAsync(string from, IReadOnlyList<string> recipients, byte[] message, CancellationToken cancellationToken = default) =>
         SmtpClientLite.SendAsync("127.0.0.1", SmtpPort, from, recipients, message, cancellationToken: cancellationToken);
 
+    /// <summary>Submits a message over SMTP as an authenticated user (<see cref="PostfixOptions.SaslUsers"/>).</summary>
+    public Task<SmtpResult> SubmitAsync((string Address, string Password) user, string from, IReadOnlyList<string> recipients, byte[] message, CancellationToken cancellationToken = default) =>
+        SmtpClientLite.SendAsync("127.0.0.1", SmtpPort, from, recipients, message, auth: user, cancellationToken: cancellationToken);
+
     /// <summary>Submits a message through sendmail(1) (the non_smtpd_milters path).</summary>
     public Task<ProcessRunner.Result> SendmailAsync(string from, IReadOnlyList<string> recipients, byte[] message) =>
         ProcessRunner.RunAsync("/usr/sbin/sendmail", ["-C", ConfigDirectory, "-f", from, "--", .. recipients], message, TimeSpan.FromSeconds(60));
@@ -123,6 +127,22 @@ public sealed class PostfixInstance : IAsyncDisposable
 
     /// <summary>Queue listing (postqueue -j), one JSON object per line.</summary>
     public async Task<string> QueueJsonAsync() => (await ProcessRunner.RunAsync("/usr/sbin/postqueue", "-c", ConfigDirectory, "-j")).Stdout;
+
+    /// <summary>The queue ids Postfix holds now (postqueue -j).</summary>
+    public async Task<IReadOnlyList<string>> QueueIdsAsync()
+    {
+        var json = await QueueJsonAsync();
+        return [.. json.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement.GetProperty("queue_id").GetString()!)];
+    }
+
+    /// <summary>A queued message as postcat(1) shows it (envelope, headers, body), as bytes.</summary>
+    public async Task<byte[]> PostcatAsync(string queueId)
+    {
+        var result = await ProcessRunner.RunAsync("/usr/sbin/postcat", ["-c", ConfigDirectory, "-q", queueId]);
+        result.EnsureSuccess("postcat");
+        return result.StdoutBytes;
+    }
 
     public async ValueTask DisposeAsync()
     {
@@ -196,6 +216,11 @@ public sealed class PostfixInstance : IAsyncDisposable
             ["maximal_backoff_time"] = "4s",
             ["default_process_limit"] = Math.Max(100, _options.SmtpdProcessLimit).ToString(CultureInfo.InvariantCulture),
         };
+        if (_options.SaslUsers.Count > 0)
+        {
+            await WriteSaslDatabaseAsync(main);
+        }
+
         if (_options.Delivery == DeliveryMode.Files)
         {
             main["default_transport"] = "dump";
@@ -274,6 +299,29 @@ public sealed class PostfixInstance : IAsyncDisposable
             """);
         master.Append(CultureInfo.InvariantCulture, $"dump      unix  -       n       n       -       -       pipe\n  flags= user=nobody argv={deliver} ${{queue_id}} ${{recipient}}\n");
         await File.WriteAllTextAsync(Path.Combine(ConfigDirectory, "master.cf"), master.ToString());
+    }
+
+    /// <summary>Cyrus SASL for smtpd: a sasldb with the users, readable by the postfix user that smtpd runs as.
+    /// Debian's Postfix reads smtpd.conf from $config_directory/sasl (it ignores cyrus_sasl_config_path).</summary>
+    private async Task WriteSaslDatabaseAsync(Dictionary<string, string> main)
+    {
+        var sasl = Directory.CreateDirectory(Path.Combine(ConfigDirectory, "sasl")).FullName;
+        var db = Path.Combine(sasl, "sasldb2");
+        await File.WriteAllTextAsync(Path.Combine(sasl, "smtpd.conf"), $"pwcheck_method: auxprop\nauxprop_plugin: sasldb\nmech_list: PLAIN LOGIN\nsasldb_path: {db}\n");
+        foreach (var (address, password) in _options.SaslUsers)
+        {
+            int at = address.IndexOf('@', StringComparison.Ordinal);
+            (await ProcessRunner.RunAsync("/usr/sbin/saslpasswd2", ["-p", "-c", "-f", db, "-u", address[(at + 1)..], address[..at]], Encoding.ASCII.GetBytes(password + "\n")))
+                .EnsureSuccess("saslpasswd2");
+        }
+
+        (await ProcessRunner.RunAsync("/bin/chown", "postfix", db)).EnsureSuccess("chown sasldb");
+        main["cyrus_sasl_config_path"] = sasl;
+        main["smtpd_sasl_auth_enable"] = "yes";
+        main["smtpd_sasl_type"] = "cyrus";
+        main["smtpd_sasl_path"] = "smtpd";
+        main["smtpd_sasl_security_options"] = "noanonymous";
+        main["smtpd_relay_restrictions"] = "permit_mynetworks, permit_sasl_authenticated, reject";
     }
 
     private async Task<int?> ReadMasterPidAsync()

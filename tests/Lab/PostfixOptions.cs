@@ -26,6 +26,10 @@ public sealed record PostfixOptions
     /// <c>unix:/path</c> (mailfilterd's <c>[delivery] listen</c>).</summary>
     public string? LmtpDestination { get; init; }
 
+    /// <summary>Users smtpd accepts with SMTP AUTH (PLAIN, LOGIN; Cyrus SASL with a sasldb in the instance), as
+    /// (address, password); the address is the login name. None: no AUTH offered.</summary>
+    public IReadOnlyList<(string Address, string Password)> SaslUsers { get; init; } = [];
+
     /// <summary>Extra main.cf lines (name = value), applied last.</summary>
     public IReadOnlyDictionary<string, string> MainCf { get; init; } = new Dictionary<string, string>();
 }

@@ -54,12 +54,7 @@ public sealed class PostgresInstance : IAsyncDisposable
 
             (await instance.RunAsPostgresAsync("initdb", ["-D", instance.DataDirectory, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync", "--no-instructions"]))
                 .EnsureSuccess("initdb");
-            string options = string.Join(' ',
-                $"-p {instance.Port.ToString(CultureInfo.InvariantCulture)}", $"-k {instance.SocketDirectory}", "-c listen_addresses=127.0.0.1",
-                "-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off", "-c max_connections=400", "-c shared_buffers=64MB");
-            (await instance.RunAsPostgresAsync("pg_ctl", ["-D", instance.DataDirectory, "-l", instance.LogPath, "-w", "-t", "60", "-o", options, "start"]))
-                .EnsureSuccess("pg_ctl start");
-            instance._postmasterPid = int.Parse(File.ReadLines(Path.Combine(instance.DataDirectory, "postmaster.pid")).First(), CultureInfo.InvariantCulture);
+            await instance.StartServerAsync();
             return instance;
         }
         catch
@@ -68,6 +63,16 @@ public sealed class PostgresInstance : IAsyncDisposable
             throw;
         }
     }
+
+    /// <summary>Stops the server (fast shutdown: clients are disconnected), keeping its data; <see cref="StartAgainAsync"/>
+    /// brings it back on the same port.</summary>
+    public async Task StopAsync()
+    {
+        (await RunAsPostgresAsync("pg_ctl", ["-D", DataDirectory, "-m", "fast", "-w", "-t", "30", "stop"])).EnsureSuccess("pg_ctl stop");
+        _postmasterPid = null;
+    }
+
+    public Task StartAgainAsync() => StartServerAsync();
 
     /// <summary>Creates a database owned by the superuser.</summary>
     public async Task CreateDatabaseAsync(string name) =>
@@ -120,6 +125,16 @@ public sealed class PostgresInstance : IAsyncDisposable
     }
 
     private static bool IsRoot => Environment.UserName == "root";
+
+    private async Task StartServerAsync()
+    {
+        string options = string.Join(' ',
+            $"-p {Port.ToString(CultureInfo.InvariantCulture)}", $"-k {SocketDirectory}", "-c listen_addresses=127.0.0.1",
+            "-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off", "-c max_connections=400", "-c shared_buffers=64MB");
+        (await RunAsPostgresAsync("pg_ctl", ["-D", DataDirectory, "-l", LogPath, "-w", "-t", "60", "-o", options, "start"]))
+            .EnsureSuccess("pg_ctl start");
+        _postmasterPid = int.Parse(File.ReadLines(Path.Combine(DataDirectory, "postmaster.pid")).First(), CultureInfo.InvariantCulture);
+    }
 
     private Task<ProcessRunner.Result> RunAsPostgresAsync(string tool, IEnumerable<string> args)
     {

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
@@ -5,17 +6,20 @@ namespace MailFilter.Lab;
 
 /// <summary>
 /// A small SMTP client for tests: one message per connection, reports the first non-success reply and
-/// the stage it came at, sends the data dot-stuffed byte for byte (CRLF line ends as given).
+/// the stage it came at, sends the data dot-stuffed byte for byte (CRLF line ends as given). Optionally
+/// authenticates with AUTH PLAIN (RFC 4954) and connects from a chosen loopback address (127.0.0.2 plays a
+/// client outside the trusted networks); a message with 8-bit bytes is sent with BODY=8BITMIME (RFC 6152).
 /// </summary>
 public static class SmtpClientLite
 {
     public static async Task<SmtpResult> SendAsync(string host, int port, string from, IReadOnlyList<string> recipients, byte[] message,
-        string helo = "client.example.test", CancellationToken cancellationToken = default)
+        string helo = "client.example.test", (string User, string Password)? auth = null, string source = "127.0.0.1",
+        CancellationToken cancellationToken = default)
     {
-        using var client = new TcpClient();
-        await client.ConnectAsync(host, port, cancellationToken);
-        client.NoDelay = true;
-        await using var stream = client.GetStream();
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        socket.Bind(new IPEndPoint(IPAddress.Parse(source), 0));
+        await socket.ConnectAsync(host, port, cancellationToken);
+        await using var stream = new NetworkStream(socket, ownsSocket: false);
         var reader = new StreamReader(stream, Encoding.Latin1);
 
         async Task<(int Code, string Text)> ReadReplyAsync()
@@ -36,7 +40,7 @@ public static class SmtpClientLite
 
         async Task<(int Code, string Text)> CommandAsync(string command)
         {
-            await stream.WriteAsync(Encoding.Latin1.GetBytes(command + "\r\n"), cancellationToken);
+            await stream.WriteAsync(Encoding.UTF8.GetBytes(command + "\r\n"), cancellationToken);
             return await ReadReplyAsync();
         }
 
@@ -52,7 +56,19 @@ public static class SmtpClientLite
             return new SmtpResult("ehlo", ehlo.Code, ehlo.Text);
         }
 
-        var mail = await CommandAsync($"MAIL FROM:<{from}>");
+        if (auth is { } credentials)
+        {
+            string plain = Convert.ToBase64String(Encoding.UTF8.GetBytes($"\0{credentials.User}\0{credentials.Password}"));
+            var authReply = await CommandAsync("AUTH PLAIN " + plain);
+            if (authReply.Code != 235)
+            {
+                await TryQuitAsync();
+                return new SmtpResult("auth", authReply.Code, authReply.Text);
+            }
+        }
+
+        bool eightBit = message.AsSpan().IndexOfAnyInRange((byte)0x80, (byte)0xff) >= 0;
+        var mail = await CommandAsync($"MAIL FROM:<{from}>" + (eightBit ? " BODY=8BITMIME" : string.Empty));
         if (mail.Code != 250)
         {
             await TryQuitAsync();

@@ -29,11 +29,11 @@ public sealed class OutboundMailTests(PostgresFixture pg)
         Assert.True(sent.Accepted, sent + "\n" + lab.Diagnostics);
 
         // The queue: the original (bob, carol) and dave's re-injected copy, each only ciphertext.
-        var queued = await lab.QueueIdsAsync();
+        var queued = await lab.Postfix.QueueIdsAsync();
         Assert.Equal(2, queued.Count);
         foreach (var id in queued)
         {
-            var file = await lab.PostcatAsync(id);
+            var file = await lab.Postfix.PostcatAsync(id);
             Assert.True(TestMessages.Contains(file, "multipart/encrypted"), "queue file " + id + " is not a carrier");
             Assert.False(TestMessages.Contains(file, "7f3a9c"), "subject in queue file " + id);
             Assert.False(TestMessages.Contains(file, "Zürich"), "UTF-8 text in queue file " + id);
@@ -136,7 +136,7 @@ public sealed class OutboundMailTests(PostgresFixture pg)
         Assert.Equal(("data", 550), (sent.Stage, sent.Code));
         Assert.Contains("5.7.1 no encryption key for: zed@example.net", sent.Text, StringComparison.Ordinal);
         Assert.DoesNotContain("bob@", sent.Text, StringComparison.Ordinal);
-        Assert.Empty(await lab.QueueIdsAsync());
+        Assert.Empty(await lab.Postfix.QueueIdsAsync());
     }
 
     [Fact]
@@ -147,7 +147,7 @@ public sealed class OutboundMailTests(PostgresFixture pg)
         var sent = await lab.SubmitAsync(["bob@example.test"], TestMessages.Plain("authd-down", "bob@example.test"));
         Assert.Equal(("data", 451), (sent.Stage, sent.Code));
         Assert.StartsWith("4.7.1", sent.Text, StringComparison.Ordinal);
-        Assert.Empty(await lab.QueueIdsAsync());
+        Assert.Empty(await lab.Postfix.QueueIdsAsync());
 
         // After a restart the client's retry goes through, encrypted.
         await lab.StartAuthdAsync();
@@ -183,7 +183,7 @@ public sealed class OutboundMailTests(PostgresFixture pg)
     {
         await using var lab = await OutboundLab.StartAsync(pg);
         var original = TestMessages.Plain("outside-" + from.Split('@')[0], "bob@example.test");
-        var sent = await Submission.SendAsync(lab.Postfix.SmtpPort, from, ["bob@example.test"], original, source: "127.0.0.2");
+        var sent = await SmtpClientLite.SendAsync("127.0.0.1", lab.Postfix.SmtpPort, from, ["bob@example.test"], original, source: "127.0.0.2");
         Assert.True(sent.Accepted, sent + "\n" + lab.Diagnostics);
         var delivered = await lab.Postfix.WaitForDeliveriesAsync(1, s_wait);
         Assert.Equal(original, TestMessages.WithoutFirstReceived(TestMessages.ToCrlf(await File.ReadAllBytesAsync(delivered[0]))));

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using MailFilter.AuthClient;
 using MailFilter.Lab;
 
@@ -69,7 +68,7 @@ public sealed class OutboundLab : IAsyncDisposable
         try
         {
             await lab.StartAuthdAsync(createKey: true, authdExtra);
-            var cf = new Dictionary<string, string>(lab.SaslMainCf()) { ["milter_default_action"] = "tempfail" };
+            var cf = new Dictionary<string, string>();
             foreach (var (k, v) in mainCf ?? new Dictionary<string, string>())
             {
                 cf[k] = v;
@@ -79,9 +78,9 @@ public sealed class OutboundLab : IAsyncDisposable
             {
                 SmtpdMilters = $"inet:127.0.0.1:{lab.MilterPort.ToString(CultureInfo.InvariantCulture)}",
                 NonSmtpdMilters = $"inet:127.0.0.1:{lab.MilterPort.ToString(CultureInfo.InvariantCulture)}",
+                SaslUsers = [("alice@example.test", Password)],
                 MainCf = cf,
             });
-            await lab.WriteSaslDatabaseAsync();
             lab.WriteFilterConfig(policy);
             await lab.StartMailfilterdAsync();
             return lab;
@@ -155,23 +154,7 @@ public sealed class OutboundLab : IAsyncDisposable
 
     /// <summary>Submits as alice, authenticated.</summary>
     public Task<SmtpResult> SubmitAsync(IReadOnlyList<string> recipients, byte[] message, string from = "alice@example.test") =>
-        Submission.SendAsync(Postfix.SmtpPort, from, recipients, message, ("alice@example.test", Password));
-
-    /// <summary>The queue ids Postfix holds now (postqueue -j).</summary>
-    public async Task<IReadOnlyList<string>> QueueIdsAsync()
-    {
-        var json = await Postfix.QueueJsonAsync();
-        return [.. json.Split('\n', StringSplitOptions.RemoveEmptyEntries)
-            .Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement.GetProperty("queue_id").GetString()!)];
-    }
-
-    /// <summary>A queued message as postcat(1) shows it (envelope, headers, body), as bytes.</summary>
-    public async Task<byte[]> PostcatAsync(string queueId)
-    {
-        var result = await ProcessRunner.RunAsync("/usr/sbin/postcat", ["-c", Postfix.ConfigDirectory, "-q", queueId]);
-        result.EnsureSuccess("postcat");
-        return result.StdoutBytes;
-    }
+        Postfix.SubmitAsync(("alice@example.test", Password), from, recipients, message);
 
     public async ValueTask DisposeAsync()
     {
@@ -198,28 +181,5 @@ public sealed class OutboundLab : IAsyncDisposable
         catch (IOException)
         {
         }
-    }
-
-    private Dictionary<string, string> SaslMainCf() => new()
-    {
-        ["smtpd_sasl_auth_enable"] = "yes",
-        ["smtpd_sasl_type"] = "cyrus",
-        ["smtpd_sasl_path"] = "smtpd",
-        ["smtpd_sasl_security_options"] = "noanonymous",
-        ["smtpd_relay_restrictions"] = "permit_mynetworks, permit_sasl_authenticated, reject",
-    };
-
-    /// <summary>Cyrus SASL for Postfix's smtpd: a sasldb with alice@example.test, readable by the postfix user
-    /// that smtpd runs as. Debian's Postfix reads smtpd.conf from $config_directory/sasl (it ignores
-    /// cyrus_sasl_config_path), and smtpd reads it when its process starts: written, then a reload.</summary>
-    private async Task WriteSaslDatabaseAsync()
-    {
-        var sasl = System.IO.Directory.CreateDirectory(Path.Combine(Postfix.ConfigDirectory, "sasl")).FullName;
-        var db = Path.Combine(sasl, "sasldb2");
-        await File.WriteAllTextAsync(Path.Combine(sasl, "smtpd.conf"), $"pwcheck_method: auxprop\nauxprop_plugin: sasldb\nmech_list: PLAIN LOGIN\nsasldb_path: {db}\n");
-        (await ProcessRunner.RunAsync("/usr/sbin/saslpasswd2", ["-p", "-c", "-f", db, "-u", "example.test", "alice"], Encoding.ASCII.GetBytes(Password + "\n")))
-            .EnsureSuccess("saslpasswd2");
-        (await ProcessRunner.RunAsync("/bin/chown", "postfix", db)).EnsureSuccess("chown sasldb");
-        await Postfix.PostconfAsync($"cyrus_sasl_config_path={sasl}");
     }
 }

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace MailFilter.Outbound.Tests.Support;
+namespace MailFilter.Lab;
 
 /// <summary>Messages as a mail client writes them (CRLF, complete headers), with markers to look for.</summary>
 public static class TestMessages

@@ -1,0 +1,267 @@
+using System.Globalization;
+using MailFilter.AuthClient;
+
+namespace MailFilter.Lab;
+
+/// <summary>
+/// One mail domain's server on loopback, set up as a sysadmin runs MailFilter: its own PostgreSQL, mailfilter-authd
+/// (keys for the domain, public listener for key discovery), Dovecot (IMAP and LMTP, a mailbox per user), mailfilterd
+/// (milter for outbound mail, LMTP delivery agent handing inbound mail to Dovecot) and Postfix (SMTP AUTH for the
+/// users, mailfilterd as smtpd and non-smtpd milter, the delivery agent as transport for everything, peers' domains
+/// routed to their Postfix by transport_maps). Every user's password is <see cref="Password"/>. Only 127.0.0.1 is a
+/// trusted network: a client on 127.0.0.2 is "outside". Stopped by PID, in reverse order, by <see cref="DisposeAsync"/>.
+/// </summary>
+public sealed class MailDomain : IAsyncDisposable
+{
+    public const string Password = "secret";
+
+    private readonly List<MailDomain> _peers = [];
+    private readonly string _policy;
+    private readonly string _authdSettings;
+    private readonly string _filterSettings;
+    private DaemonProcess? _authd;
+    private DaemonProcess? _mailfilterd;
+
+    private MailDomain(string name, IReadOnlyList<string> users, string policy, string authdSettings, string filterSettings)
+    {
+        Name = name;
+        Users = users;
+        _policy = policy;
+        _authdSettings = authdSettings;
+        _filterSettings = filterSettings;
+        Directory = System.IO.Directory.CreateTempSubdirectory($"mailfilter-{name}-").FullName;
+        File.SetUnixFileMode(Directory, (UnixFileMode)Convert.ToInt32("755", 8));
+        MilterPort = FreePort.Next();
+        LmtpPort = FreePort.Next();
+        PublicPort = FreePort.Next();
+        Authd = new AuthdClient(new AuthdClientOptions { SocketPath = AuthdSocket, RequestTimeout = TimeSpan.FromSeconds(30) });
+    }
+
+    /// <summary>The domain, e.g. example.test.</summary>
+    public string Name { get; }
+
+    /// <summary>The mail server's host name and the authserv-id of its Authentication-Results: mx.DOMAIN.</summary>
+    public string Hostname => "mx." + Name;
+
+    public IReadOnlyList<string> Users { get; }
+
+    public string Directory { get; }
+
+    public int MilterPort { get; }
+
+    public int LmtpPort { get; }
+
+    /// <summary>mailfilter-authd's public listener (key discovery).</summary>
+    public int PublicPort { get; }
+
+    public PostgresInstance Postgres { get; private set; } = null!;
+
+    public DovecotInstance Dovecot { get; private set; } = null!;
+
+    public PostfixInstance Postfix { get; private set; } = null!;
+
+    /// <summary>A client of authd as root (admin calls: rotation).</summary>
+    public AuthdClient Authd { get; }
+
+    public DaemonProcess Mailfilterd => _mailfilterd ?? throw new InvalidOperationException("mailfilterd is not running");
+
+    public string AuthdSocket => Path.Combine(Directory, "authd.sock");
+
+    public string AuthdConfig => Path.Combine(Directory, "authd.conf");
+
+    public string FilterConfig => Path.Combine(Directory, "mailfilter.conf");
+
+    public string FilterLogPath => Path.Combine(Directory, "mailfilterd.log");
+
+    public string AuthdLogPath => Path.Combine(Directory, "authd.log");
+
+    public string FilterLog => ReadIfExists(FilterLogPath);
+
+    public string AuthdLog => ReadIfExists(AuthdLogPath);
+
+    /// <summary>For failure messages: the ends of Postfix's, mailfilterd's and authd's logs.</summary>
+    public string Diagnostics =>
+        $"[{Name}] maillog:\n{Tail(Postfix?.Maillog, 30)}\n[{Name}] deliveries:\n{Tail(Deliveries, 20)}\n" +
+        $"[{Name}] mailfilterd:\n{Tail(FilterLog, 30)}\n[{Name}] authd:\n{Tail(AuthdLog, 15)}";
+
+    /// <summary>The maillog's delivery attempts (status=...).</summary>
+    private string Deliveries => string.Join("\n", (Postfix?.Maillog ?? string.Empty).Split('\n').Where(l => l.Contains(" status=", StringComparison.Ordinal)));
+
+    /// <summary>Starts the domain's server. <paramref name="users"/> are full addresses in the domain;
+    /// <paramref name="policy"/> is more of mailfilterd's [policy] section (e.g. "encrypt = required"),
+    /// <paramref name="authdSettings"/> more of authd's [authd] section, <paramref name="filterSettings"/> more of
+    /// mailfilterd's [filter] section (e.g. "key_cache_ttl = 0").</summary>
+    public static async Task<MailDomain> StartAsync(string name, IReadOnlyList<string> users, string policy = "", string authdSettings = "", string filterSettings = "")
+    {
+        var domain = new MailDomain(name, users, policy, authdSettings, filterSettings);
+        try
+        {
+            domain.Postgres = await PostgresInstance.StartAsync();
+            await domain.Postgres.CreateDatabaseAsync("mailfilter");
+            await domain.WriteAuthdConfigAsync();
+            (await ProcessRunner.RunAsync(Repo.BuildOutput("src/AuthServer", "mailfilter-authd"), "--config", domain.AuthdConfig, "--create-master-key"))
+                .EnsureSuccess("mailfilter-authd --create-master-key");
+            await domain.StartAuthdAsync();
+            domain.Dovecot = await DovecotInstance.StartAsync(users.Select(u => (u, Password)));
+            string milter = "inet:127.0.0.1:" + domain.MilterPort.ToString(CultureInfo.InvariantCulture);
+            domain.Postfix = await PostfixInstance.StartAsync(new PostfixOptions
+            {
+                Hostname = domain.Hostname,
+                Domain = name,
+                SmtpdMilters = milter,
+                NonSmtpdMilters = milter,
+                Delivery = DeliveryMode.Lmtp,
+                LmtpDestination = "inet:127.0.0.1:" + domain.LmtpPort.ToString(CultureInfo.InvariantCulture),
+                SaslUsers = [.. users.Select(u => (u, Password))],
+            });
+            await domain.WriteFilterConfigAsync();
+            await domain.StartMailfilterdAsync();
+            return domain;
+        }
+        catch
+        {
+            await domain.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Makes <paramref name="peer"/>'s domain reachable from this one: its mail is routed to the peer's Postfix
+    /// (transport_maps) and its keys are found through the peer's authd (a [discovery] entry; authd restarts).
+    /// Call it on both for mail both ways.</summary>
+    public async Task ConnectAsync(MailDomain peer)
+    {
+        _peers.Add(peer);
+        var routes = _peers.Select(p => $"{p.Name}=smtp:[127.0.0.1]:{p.Postfix.SmtpPort.ToString(CultureInfo.InvariantCulture)}");
+        await Postfix.PostconfAsync($"transport_maps=inline:{{ {string.Join(", ", routes)} }}");
+        await StopAuthdAsync();
+        await WriteAuthdConfigAsync();
+        await StartAuthdAsync();
+    }
+
+    /// <summary>Submits over SMTP, authenticated as <paramref name="from"/> (one of <see cref="Users"/>).</summary>
+    public Task<SmtpResult> SubmitAsync(string from, IReadOnlyList<string> recipients, byte[] message) =>
+        Postfix.SubmitAsync((from, Password), from, recipients, message);
+
+    /// <summary>Every message in the user's INBOX, read with Python's imaplib.</summary>
+    public Task<IReadOnlyList<byte[]>> MailboxAsync(string address) => Dovecot.FetchAsync(address, Password);
+
+    /// <summary>Waits until the user's INBOX holds at least <paramref name="count"/> messages; returns what it holds then.</summary>
+    public Task<IReadOnlyList<byte[]>> WaitForMailAsync(string address, int count, TimeSpan timeout) =>
+        Dovecot.WaitForMessagesAsync(address, Password, count, timeout);
+
+    /// <summary>The message with this Message-ID in the user's INBOX, waited for up to <paramref name="wait"/>; null if it
+    /// did not arrive; an error if it is there more than once.</summary>
+    public Task<byte[]?> FindAsync(string address, string messageId, TimeSpan wait) => Dovecot.FindAsync(address, Password, messageId, wait);
+
+    public async Task StartAuthdAsync() =>
+        _authd = await DaemonProcess.StartAuthdAsync("unix:" + AuthdSocket, AuthdLogPath, "--config", AuthdConfig);
+
+    public async Task StopAuthdAsync()
+    {
+        if (_authd is not null)
+        {
+            await _authd.DisposeAsync();
+            _authd = null;
+        }
+    }
+
+    public async Task StartMailfilterdAsync() =>
+        _mailfilterd = await DaemonProcess.StartMailfilterdAsync("inet:127.0.0.1:" + MilterPort.ToString(CultureInfo.InvariantCulture), FilterLogPath, "--config", FilterConfig);
+
+    public async Task StopMailfilterdAsync()
+    {
+        if (_mailfilterd is not null)
+        {
+            await _mailfilterd.DisposeAsync();
+            _mailfilterd = null;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopMailfilterdAsync();
+        if (Postfix is not null)
+        {
+            await Postfix.DisposeAsync();
+        }
+
+        if (Dovecot is not null)
+        {
+            await Dovecot.DisposeAsync();
+        }
+
+        await StopAuthdAsync();
+        Authd.Dispose();
+        if (Postgres is not null)
+        {
+            await Postgres.DisposeAsync();
+        }
+
+        // MAILFILTER_LAB_KEEP=1 keeps the configuration and logs for a look after a failure.
+        if (Environment.GetEnvironmentVariable("MAILFILTER_LAB_KEEP") == "1")
+        {
+            File.Copy(Postfix?.MaillogPath ?? "/dev/null", Path.Combine(Directory, "maillog"), overwrite: true);
+            return;
+        }
+
+        try
+        {
+            System.IO.Directory.Delete(Directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private Task WriteAuthdConfigAsync() => File.WriteAllTextAsync(AuthdConfig, $"""
+        # written by the lab for {Name}
+        [authd]
+        socket = {AuthdSocket}
+        master_key = {Path.Combine(Directory, "master.key")}
+        local_domains = {Name}
+        public_listen = 127.0.0.1:{PublicPort.ToString(CultureInfo.InvariantCulture)}
+        {_authdSettings}
+
+        [database]
+        host = {Postgres.Host}
+        port = {Postgres.Port.ToString(CultureInfo.InvariantCulture)}
+        name = mailfilter
+        user = {Postgres.User}
+
+        [discovery]
+        {string.Join("\n", _peers.Select(p => $"{p.Name} = http://127.0.0.1:{p.PublicPort.ToString(CultureInfo.InvariantCulture)}"))}
+
+        """);
+
+    private Task WriteFilterConfigAsync() => File.WriteAllTextAsync(FilterConfig, $"""
+        # written by the lab for {Name}
+        [milter]
+        listen = inet:127.0.0.1:{MilterPort.ToString(CultureInfo.InvariantCulture)}
+        spool_directory = {Directory}
+
+        [filter]
+        hostname = {Hostname}
+        authd_socket = {AuthdSocket}
+        reinject = inet:127.0.0.1:{Postfix.SmtpPort.ToString(CultureInfo.InvariantCulture)}
+        {_filterSettings}
+
+        [policy]
+        local_domains = {Name}
+        trusted_networks = 127.0.0.1/32
+        {_policy}
+
+        [delivery]
+        listen = inet:127.0.0.1:{LmtpPort.ToString(CultureInfo.InvariantCulture)}
+        dovecot_lmtp = {Dovecot.LmtpEndpoint}
+        authserv_id = {Hostname}
+        spool_directory = {Directory}
+
+        [log]
+        level = debug
+
+        """);
+
+    private static string ReadIfExists(string path) => File.Exists(path) ? PostfixInstance.ReadShared(path) : string.Empty;
+
+    private static string Tail(string? text, int lines) => string.Join("\n", (text ?? string.Empty).Split('\n').TakeLast(lines));
+}
