@@ -21,6 +21,7 @@ public sealed class MailDomain : IAsyncDisposable
     private readonly string _filterSettings;
     private DaemonProcess? _authd;
     private DaemonProcess? _mailfilterd;
+    private bool _disposed;
 
     private MailDomain(string name, IReadOnlyList<string> users, string policy, string authdSettings, string filterSettings)
     {
@@ -179,6 +180,12 @@ public sealed class MailDomain : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         await StopMailfilterdAsync();
         if (Postfix is not null)
         {

@@ -1,82 +1,116 @@
+using System.Security.Cryptography;
 using System.Text;
 using MailFilter.Lab;
 
-// The demo: mailfilterd (the real binary, on a unix socket owned by group postfix) wired into a private
-// Postfix instance as smtpd_milters and non_smtpd_milters; one message submitted over SMTP and one
-// through sendmail(1); the delivered messages shown with the header mailfilterd added; everything
-// stopped again. Needs root (Postfix runs as its own instance).
-var dir = Directory.CreateTempSubdirectory("mailfilter-demo-").FullName;
-File.SetUnixFileMode(dir, (UnixFileMode)Convert.ToInt32("755", 8));
-var socket = Path.Combine(dir, "milter.sock");
-var config = Path.Combine(dir, "mailfilter.conf");
-File.WriteAllText(config, $"""
-    # mailfilterd settings for the demo (see docs/configuration.md for every key)
-    [milter]
-    listen = unix:{socket}
-    socket_group = postfix
-    socket_mode = 0660
-
-    [filter]
-    hostname = mx.example.test
-    """);
-
+// The demo: one mail domain, example.test, as a sysadmin runs MailFilter (tests/Lab/MailDomain.cs): its own
+// PostgreSQL, mailfilter-authd, Dovecot, mailfilterd (milter + LMTP delivery agent) and a private Postfix with
+// mailfilterd as smtpd_milters and non_smtpd_milters and the delivery agent as its transport, all on 127.0.0.1.
+// alice sends bob a message with an attachment; the queue holds only ciphertext; bob reads the original through
+// IMAP with a pass result. Everything started is stopped again. Needs root (Postfix and Dovecot instances).
 void Step(string text) => Console.WriteLine($"\n==> {text}");
 
-Step($"starting mailfilterd --config {config}");
-await using var daemon = await DaemonProcess.StartMailfilterdAsync("unix:" + socket, Path.Combine(dir, "mailfilterd.log"), "--config", config);
-Console.WriteLine($"    pid {daemon.Pid}, milter on unix:{socket}");
+static string Excerpt(string text, int lines) =>
+    string.Join("\n", text.Split('\n').Take(lines).Select(l => "    " + l.TrimEnd('\r'))) + (text.Split('\n').Length > lines ? "\n    ..." : string.Empty);
 
-Step("starting a private Postfix 3.7 on 127.0.0.1 with mailfilterd as smtpd_milters and non_smtpd_milters");
-await using var postfix = await PostfixInstance.StartAsync(new PostfixOptions
-{
-    SmtpdMilters = "unix:" + socket,
-    NonSmtpdMilters = "unix:" + socket,
-});
-Console.WriteLine($"    config {postfix.ConfigDirectory}, SMTP on 127.0.0.1:{postfix.SmtpPort}");
+Step("starting example.test: PostgreSQL, mailfilter-authd, Dovecot, mailfilterd, Postfix (a minute on first run)");
+await using var domain = await MailDomain.StartAsync("example.test", ["alice@example.test", "bob@example.test"]);
+Console.WriteLine($"""
+        PostgreSQL      127.0.0.1:{domain.Postgres.Port}
+        authd           {domain.AuthdSocket} (public listener 127.0.0.1:{domain.PublicPort})
+        Dovecot         IMAP 127.0.0.1:{domain.Dovecot.ImapPort}, LMTP {domain.Dovecot.LmtpEndpoint}
+        mailfilterd     milter inet:127.0.0.1:{domain.MilterPort}, delivery agent (LMTP) inet:127.0.0.1:{domain.LmtpPort}
+        Postfix         SMTP 127.0.0.1:{domain.Postfix.SmtpPort}, config {domain.Postfix.ConfigDirectory}
+        mailfilterd's configuration: {domain.FilterConfig}
+    """);
 
-var sample = Encoding.UTF8.GetBytes("""
+var attachment = RandomNumberGenerator.GetBytes(48 * 1024);
+var sample = Encoding.UTF8.GetBytes($"""
     From: Alice <alice@example.test>
     To: Bob <bob@example.test>
-    Subject: Hello from the MailFilter demo
+    Subject: Quarterly report, Grüße aus Zürich
     Message-ID: <demo-1@example.test>
     Date: Sat, 21 Nov 2026 09:00:00 +0000
     MIME-Version: 1.0
+    Content-Type: multipart/mixed; boundary="demo-boundary"
+
+    --demo-boundary
     Content-Type: text/plain; charset=utf-8
+    Content-Transfer-Encoding: 8bit
 
     Hi Bob,
 
-    this message went through Postfix and mailfilterd's milter pipeline.
+    the quarterly report is attached. Nobody between us can read it.
 
     Alice
 
+    --demo-boundary
+    Content-Type: application/octet-stream; name="report.bin"
+    Content-Disposition: attachment; filename="report.bin"
+    Content-Transfer-Encoding: base64
+
+    {Convert.ToBase64String(attachment, Base64FormattingOptions.InsertLineBreaks).Replace("\r\n", "\n", StringComparison.Ordinal)}
+    --demo-boundary--
+
     """.Replace("\n", "\r\n", StringComparison.Ordinal));
 
-Step("alice@example.test sends to bob@example.test over SMTP");
-var smtp = await postfix.SendAsync("alice@example.test", ["bob@example.test"], sample);
-Console.WriteLine($"    {smtp.Code} {smtp.Text}");
+Step("holding mail in Postfix's queue for a look (defer_transports = lmtp)");
+await domain.Postfix.PostconfAsync("defer_transports=lmtp");
 
-Step("root sends to carol@example.test through sendmail(1)");
-var local = await postfix.SendmailAsync("root@example.test", ["carol@example.test"],
-    Encoding.UTF8.GetBytes("From: root@example.test\r\nTo: carol@example.test\r\nSubject: local submission\r\n\r\nsent with sendmail(1)\r\n"));
-Console.WriteLine(local.ExitCode == 0 ? "    accepted" : $"    failed: {local.Stderr}");
-
-var delivered = await postfix.WaitForDeliveriesAsync(2, TimeSpan.FromSeconds(30));
-bool traced = delivered.All(f => File.ReadAllText(f).Contains("X-MailFilter-Trace:", StringComparison.Ordinal));
-foreach (var file in delivered)
+Step("alice@example.test sends bob@example.test a message with a 48 KB attachment (SMTP with AUTH)");
+var sent = await domain.SubmitAsync("alice@example.test", ["bob@example.test"], sample);
+Console.WriteLine($"    {sent.Code} {sent.Text}");
+if (!sent.Accepted)
 {
-    Step($"delivered: {Path.GetFileName(file)}");
-    Console.WriteLine(File.ReadAllText(file).TrimEnd());
+    Console.WriteLine(domain.Diagnostics);
+    return 1;
 }
 
-await daemon.StopAsync();
-Step("mailfilterd log (one line per message, keyed by the Postfix queue id)");
-foreach (var line in daemon.Log.Split('\n').Where(l => l.Contains("from=<", StringComparison.Ordinal) || l.Contains("started", StringComparison.Ordinal) || l.Contains("stopped", StringComparison.Ordinal)))
+Step($"the queue file {sent.QueueId} as postcat(1) shows it: ciphertext only");
+var queued = await domain.Postfix.PostcatAsync(sent.QueueId!);
+string queuedText = Encoding.UTF8.GetString(queued);
+int content = queuedText.IndexOf("*** MESSAGE CONTENTS", StringComparison.Ordinal);
+Console.WriteLine(Excerpt(queuedText[Math.Max(0, content)..], 34));
+bool subjectHidden = !queuedText.Contains("Quarterly report", StringComparison.Ordinal);
+bool bodyHidden = !queuedText.Contains("quarterly report is attached", StringComparison.Ordinal);
+bool attachmentHidden = !TestMessages.AttachmentLines(attachment).Any(l => queuedText.Contains(l, StringComparison.Ordinal));
+Console.WriteLine($"""
+
+        subject in the queue file: {(subjectHidden ? "no" : "YES")}
+        body text in the queue file: {(bodyHidden ? "no" : "YES")}
+        attachment in the queue file: {(attachmentHidden ? "no" : "YES")}
+    """);
+
+Step("releasing the queue: Postfix hands the message to mailfilterd's delivery agent, which decrypts, verifies and stores through Dovecot");
+await domain.Postfix.PostconfAsync("defer_transports=");
+await domain.Postfix.FlushAsync();
+var delivered = await domain.FindAsync("bob@example.test", "demo-1@example.test", TimeSpan.FromSeconds(60));
+if (delivered is null)
+{
+    Console.WriteLine("    the message did not arrive\n" + domain.Diagnostics);
+    return 1;
+}
+
+Step("bob's INBOX read over IMAP (Python's imaplib): the original with a pass result");
+string text = Encoding.UTF8.GetString(delivered);
+Console.WriteLine(Excerpt(text, text[..text.IndexOf("Content-Type: application/octet-stream", StringComparison.Ordinal)].Split('\n').Length + 8));
+
+int bodyStart = delivered.AsSpan().IndexOf("\r\n\r\n"u8) + 4;
+int sampleBodyStart = sample.AsSpan().IndexOf("\r\n\r\n"u8) + 4;
+bool identical = delivered.AsSpan(bodyStart).SequenceEqual(sample.AsSpan(sampleBodyStart));
+bool pass = text.Contains("Authentication-Results: mx.example.test; mailfilter=pass", StringComparison.Ordinal);
+Console.WriteLine($"""
+
+        body and attachment byte-identical to what alice sent: {(identical ? "yes" : "NO")}
+        Authentication-Results: {(pass ? "mailfilter=pass" : "NOT pass")}
+    """);
+
+Step("mailfilterd's log: one line per message and recipient, keyed by the Postfix queue id");
+foreach (var line in domain.FilterLog.Split('\n').Where(l => l.StartsWith("<6>", StringComparison.Ordinal) && l.Contains("from=<", StringComparison.Ordinal)))
 {
     Console.WriteLine("    " + line);
 }
 
-Step("stopping Postfix and removing the demo's files");
-await postfix.DisposeAsync();
-Directory.Delete(dir, true);
+Step("stopping Postfix, mailfilterd, Dovecot, mailfilter-authd and PostgreSQL (by PID) and removing their files");
+await domain.DisposeAsync();
 Console.WriteLine("    done");
-return traced ? 0 : 1;
+return subjectHidden && bodyHidden && attachmentHidden && identical && pass ? 0 : 1;
