@@ -42,7 +42,7 @@ public sealed class MailPathTests(ExampleTest fixture) : IClassFixture<ExampleTe
         string[] recipients = ["bob@example.test", "carol@example.test", "dave@example.test"];
 
         // Held in the queue (defer_transports) until the queue files have been read.
-        await Mail.Postfix.PostconfAsync("defer_transports=lmtp");
+        await Mail.Postfix.HoldDeliveriesAsync("lmtp");
         try
         {
             var sent = await Mail.SubmitAsync("alice@example.test", recipients, original);
@@ -62,10 +62,9 @@ public sealed class MailPathTests(ExampleTest fixture) : IClassFixture<ExampleTe
         }
         finally
         {
-            await Mail.Postfix.PostconfAsync("defer_transports=");
+            await Mail.Postfix.ReleaseDeliveriesAsync();
         }
 
-        await Mail.Postfix.FlushAsync();
         var (_, originalBody) = Delivered.Split(original);
         foreach (var recipient in recipients)
         {
@@ -123,7 +122,7 @@ public sealed class MailPathTests(ExampleTest fixture) : IClassFixture<ExampleTe
         string id = "e2e-tampered-" + Guid.NewGuid().ToString("N");
         var original = TestMessages.Plain(id, "Bob <bob@example.test>", subject: "tamper with me (7f3a9c)");
         byte[] carrier;
-        await Mail.Postfix.PostconfAsync("defer_transports=lmtp");
+        await Mail.Postfix.HoldDeliveriesAsync("lmtp");
         try
         {
             var sent = await Mail.SubmitAsync("alice@example.test", ["bob@example.test"], original);
@@ -134,7 +133,7 @@ public sealed class MailPathTests(ExampleTest fixture) : IClassFixture<ExampleTe
         }
         finally
         {
-            await Mail.Postfix.PostconfAsync("defer_transports=");
+            await Mail.Postfix.ReleaseDeliveriesAsync();
         }
 
         // The envelope is the base64 of the second part: change one character in the middle of it.
@@ -168,7 +167,7 @@ public sealed class MailPathTests(ExampleTest fixture) : IClassFixture<ExampleTe
     {
         string id = "e2e-rotated-" + Guid.NewGuid().ToString("N");
         var original = TestMessages.Plain(id, "carol@example.test", subject: "before the rotation");
-        await Mail.Postfix.PostconfAsync("defer_transports=lmtp");
+        await Mail.Postfix.HoldDeliveriesAsync("lmtp");
         try
         {
             var sent = await Mail.SubmitAsync("alice@example.test", ["carol@example.test"], original);
@@ -178,10 +177,9 @@ public sealed class MailPathTests(ExampleTest fixture) : IClassFixture<ExampleTe
         }
         finally
         {
-            await Mail.Postfix.PostconfAsync("defer_transports=");
+            await Mail.Postfix.ReleaseDeliveriesAsync();
         }
 
-        await Mail.Postfix.FlushAsync();
         var copy = await Mail.FindAsync("carol@example.test", id + "@example.test", s_wait) ?? throw new TimeoutException(Mail.Diagnostics);
         Assert.True(copy.AsSpan().EndsWith(Delivered.Split(original).Body));
         Assert.StartsWith("mx.example.test; mailfilter=pass", Delivered.Result(copy, Mail.Hostname), StringComparison.Ordinal);

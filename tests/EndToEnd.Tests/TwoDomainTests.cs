@@ -64,7 +64,7 @@ public sealed class TwoDomainTests(TwoDomains domains) : IClassFixture<TwoDomain
             $"From: {from}\r\nTo: {to}\r\nSubject: across domains (7f3a9c) from {from}\r\nMessage-ID: <{id}>\r\n" +
             "Date: Sat, 21 Nov 2026 09:00:00 +0000\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n" +
             "Grüße über die Grenze.\r\n");
-        await sender.Postfix.PostconfAsync("defer_transports=smtp");
+        await sender.Postfix.HoldDeliveriesAsync("smtp");
         try
         {
             var sent = await sender.SubmitAsync(from, [to], original);
@@ -75,10 +75,9 @@ public sealed class TwoDomainTests(TwoDomains domains) : IClassFixture<TwoDomain
         }
         finally
         {
-            await sender.Postfix.PostconfAsync("defer_transports=");
+            await sender.Postfix.ReleaseDeliveriesAsync();
         }
 
-        await sender.Postfix.FlushAsync();
         var copy = await receiver.FindAsync(to, id, s_wait) ?? throw new TimeoutException(sender.Diagnostics + "\n" + receiver.Diagnostics);
         Assert.StartsWith($"{receiver.Hostname}; mailfilter=pass header.from={from}", Delivered.Result(copy, receiver.Hostname), StringComparison.Ordinal);
         Assert.True(copy.AsSpan().EndsWith(Delivered.Split(original).Body), "the body differs");

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Sockets;
+using System.Text;
 
 namespace MailFilter.Lab;
 
@@ -37,17 +38,19 @@ public sealed class DaemonProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts <c>mailfilterd</c> with the given arguments and waits until <paramref name="readyEndpoint"/>
-    /// (unix:/path or inet:host:port) accepts connections.</summary>
+    /// <summary>Starts <c>mailfilterd</c> with the given arguments and waits until it says READY=1 (sd_notify, as systemd
+    /// would see it: every listener bound) and <paramref name="readyEndpoint"/> (unix:/path or inet:host:port) accepts
+    /// connections.</summary>
     public static Task<DaemonProcess> StartMailfilterdAsync(string readyEndpoint, string logPath, params string[] args) =>
-        StartAsync(Repo.BuildOutput("src/Filter", "mailfilterd"), args, readyEndpoint, logPath);
+        StartAsync(Repo.BuildOutput("src/Filter", "mailfilterd"), args, readyEndpoint, logPath, notifyReady: true);
 
-    /// <summary>Starts <c>mailfilter-authd</c> with the given arguments and waits until <paramref name="readyEndpoint"/>
-    /// (its API socket, unix:/path) accepts connections.</summary>
+    /// <summary>Starts <c>mailfilter-authd</c> like <see cref="StartMailfilterdAsync"/>; <paramref name="readyEndpoint"/> is
+    /// its API socket, unix:/path.</summary>
     public static Task<DaemonProcess> StartAuthdAsync(string readyEndpoint, string logPath, params string[] args) =>
-        StartAsync(Repo.BuildOutput("src/AuthServer", "mailfilter-authd"), args, readyEndpoint, logPath);
+        StartAsync(Repo.BuildOutput("src/AuthServer", "mailfilter-authd"), args, readyEndpoint, logPath, notifyReady: true);
 
-    public static async Task<DaemonProcess> StartAsync(string executable, IEnumerable<string> args, string readyEndpoint, string logPath)
+    /// <param name="notifyReady">The program speaks sd_notify: give it a $NOTIFY_SOCKET and wait for READY=1 too.</param>
+    public static async Task<DaemonProcess> StartAsync(string executable, IEnumerable<string> args, string readyEndpoint, string logPath, bool notifyReady = false)
     {
         var psi = new ProcessStartInfo(executable)
         {
@@ -60,6 +63,14 @@ public sealed class DaemonProcess : IAsyncDisposable
             psi.ArgumentList.Add(a);
         }
 
+        string notifyPath = Path.Combine(Path.GetTempPath(), $"mailfilter-notify-{Guid.NewGuid():N}.sock");
+        using var notify = notifyReady ? new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified) : null;
+        if (notify is not null)
+        {
+            notify.Bind(new UnixDomainSocketEndPoint(notifyPath));
+            psi.Environment["NOTIFY_SOCKET"] = notifyPath;
+        }
+
         var process = Process.Start(psi) ?? throw new InvalidOperationException($"cannot start {executable}");
         // Unbuffered (bufferSize 1): tests read the log while the daemon runs.
         var log = new FileStream(logPath, FileMode.Append, FileAccess.Write, FileShare.ReadWrite, bufferSize: 1);
@@ -67,18 +78,57 @@ public sealed class DaemonProcess : IAsyncDisposable
             .ContinueWith(_ => log.Dispose(), TaskScheduler.Default);
         var daemon = new DaemonProcess(process, logPath, pump);
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (!await CanConnectAsync(readyEndpoint))
+        try
         {
-            if (process.HasExited || DateTime.UtcNow > deadline)
+            // Later notifications (STATUS, STOPPING) find no socket: sd_notify is advisory and the daemons ignore that.
+            if (notify is not null && !await WaitForReadyAsync(notify, process, deadline))
             {
-                await daemon.DisposeAsync();
-                throw new InvalidOperationException($"{Path.GetFileName(executable)} did not come up on {readyEndpoint}: {daemon.Log}");
+                throw new InvalidOperationException($"{Path.GetFileName(executable)} did not say READY=1: {daemon.Log}");
             }
 
-            await Task.Delay(50);
+            while (!await CanConnectAsync(readyEndpoint))
+            {
+                if (process.HasExited || DateTime.UtcNow > deadline)
+                {
+                    throw new InvalidOperationException($"{Path.GetFileName(executable)} did not come up on {readyEndpoint}: {daemon.Log}");
+                }
+
+                await Task.Delay(50);
+            }
+        }
+        catch
+        {
+            await daemon.DisposeAsync();
+            throw;
+        }
+        finally
+        {
+            File.Delete(notifyPath);
         }
 
         return daemon;
+    }
+
+    private static async Task<bool> WaitForReadyAsync(Socket notify, Process process, DateTime deadline)
+    {
+        var buffer = new byte[4096];
+        while (!process.HasExited && DateTime.UtcNow < deadline)
+        {
+            using var slice = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+            try
+            {
+                int n = await notify.ReceiveAsync(buffer, SocketFlags.None, slice.Token);
+                if (Encoding.UTF8.GetString(buffer, 0, n).Split('\n').Contains("READY=1"))
+                {
+                    return true;
+                }
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+
+        return false;
     }
 
     /// <summary>SIGTERM, then wait for a graceful exit.</summary>

@@ -122,6 +122,29 @@ public sealed class PostfixInstance : IAsyncDisposable
         await ProcessRunner.RunAsync("/usr/sbin/postfix", ["-c", ConfigDirectory, "reload"]).ContinueWith(t => t.Result.EnsureSuccess("postfix reload"), TaskScheduler.Default);
     }
 
+    /// <summary>Holds mail for <paramref name="transport"/> (e.g. lmtp, smtp) in the queue, deferred, until
+    /// <see cref="ReleaseDeliveriesAsync"/>: defer_transports, then a reload.</summary>
+    public Task HoldDeliveriesAsync(string transport) => PostconfAsync("defer_transports=" + transport);
+
+    /// <summary>Delivers what <see cref="HoldDeliveriesAsync"/> held: defer_transports emptied, Postfix restarted and the
+    /// deferred queue flushed. Restarted, not reloaded: during a reload the old queue manager can still move a message
+    /// into the active queue as it exits, after the new one has looked there, and the message then waits for the next
+    /// restart (seen on a loaded machine).</summary>
+    public async Task ReleaseDeliveriesAsync()
+    {
+        (await ProcessRunner.RunAsync("/usr/sbin/postconf", "-c", ConfigDirectory, "-e", "defer_transports=")).EnsureSuccess("postconf");
+        (await ProcessRunner.RunAsync("/usr/sbin/postfix", ["-c", ConfigDirectory, "stop"], timeout: TimeSpan.FromSeconds(60))).EnsureSuccess("postfix stop");
+        if (_masterPid is int pid)
+        {
+            await WaitForExitAsync(pid, TimeSpan.FromSeconds(30));
+        }
+
+        (await ProcessRunner.RunAsync("/usr/sbin/postfix", ["-c", ConfigDirectory, "start"], timeout: TimeSpan.FromSeconds(60))).EnsureSuccess("postfix start");
+        _masterPid = await ReadMasterPidAsync();
+        await WaitForSmtpAsync();
+        await FlushAsync();
+    }
+
     /// <summary>Asks the queue manager to retry deferred mail now.</summary>
     public Task FlushAsync() => ProcessRunner.RunAsync("/usr/sbin/postqueue", "-c", ConfigDirectory, "-f");
 

@@ -43,8 +43,7 @@ public sealed class OutboundMailTests(PostgresFixture pg)
             Assert.Contains("Subject: [...]", Encoding.UTF8.GetString(file), StringComparison.Ordinal);
         }
 
-        await lab.Postfix.PostconfAsync("defer_transports=");
-        await lab.Postfix.FlushAsync();
+        await lab.Postfix.ReleaseDeliveriesAsync();
         var delivered = await lab.Postfix.WaitForDeliveriesAsync(3, s_wait);
         Assert.Equal(3, delivered.Count);
         var byRecipient = delivered.ToDictionary(f => Path.GetFileName(f)[(Path.GetFileName(f).IndexOf('.', StringComparison.Ordinal) + 1)..]);

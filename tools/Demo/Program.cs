@@ -54,7 +54,7 @@ var sample = Encoding.UTF8.GetBytes($"""
     """.Replace("\n", "\r\n", StringComparison.Ordinal));
 
 Step("holding mail in Postfix's queue for a look (defer_transports = lmtp)");
-await domain.Postfix.PostconfAsync("defer_transports=lmtp");
+await domain.Postfix.HoldDeliveriesAsync("lmtp");
 
 Step("alice@example.test sends bob@example.test a message with a 48 KB attachment (SMTP with AUTH)");
 var sent = await domain.SubmitAsync("alice@example.test", ["bob@example.test"], sample);
@@ -81,8 +81,7 @@ Console.WriteLine($"""
     """);
 
 Step("releasing the queue: Postfix hands the message to mailfilterd's delivery agent, which decrypts, verifies and stores through Dovecot");
-await domain.Postfix.PostconfAsync("defer_transports=");
-await domain.Postfix.FlushAsync();
+await domain.Postfix.ReleaseDeliveriesAsync();
 var delivered = await domain.FindAsync("bob@example.test", "demo-1@example.test", TimeSpan.FromSeconds(60));
 if (delivered is null)
 {
