@@ -4,6 +4,7 @@ install_deps() {
   local pkgs=(postfix miltertest swaks opendkim opendkim-tools python3 libsodium23 age
               python3-dkim python3-nacl postgresql dovecot-core dovecot-lmtpd dovecot-imapd
               ca-certificates procps iproute2
+              openssl     # the pipeline benchmark makes OpenDKIM's Ed25519 key
               sasl2-bin libsasl2-modules)  # saslpasswd2 and the PLAIN/LOGIN plugins: the lab's Postfix authenticates users (Cyrus sasldb)
   local missing=()
   for p in "${pkgs[@]}"; do

@@ -3,7 +3,14 @@ using MailFilter.Lab;
 
 namespace MailFilter.Bench.Milter;
 
-/// <summary>OpenDKIM (Debian package) signing with an RSA-2048 key: the reference milter peer.</summary>
+/// <summary>OpenDKIM's signing key: RSA-2048 (what most domains use) or Ed25519 (RFC 8463, OpenDKIM 2.11).</summary>
+internal enum DkimKey
+{
+    Rsa2048,
+    Ed25519,
+}
+
+/// <summary>OpenDKIM (Debian package) signing for example.test, relaxed/relaxed: the reference milter peer.</summary>
 internal sealed class OpenDkim : IAsyncDisposable
 {
     private readonly DaemonProcess _process;
@@ -20,14 +27,21 @@ internal sealed class OpenDkim : IAsyncDisposable
     public int Pid => _process.Pid;
 
     /// <param name="socket">unix:/path or inet:127.0.0.1:port.</param>
-    public static async Task<OpenDkim> StartAsync(string workDir, string socket, string name)
+    public static async Task<OpenDkim> StartAsync(string workDir, string socket, string name, DkimKey key = DkimKey.Rsa2048)
     {
         string keyDir = Path.Combine(workDir, "dkim-keys");
-        if (!File.Exists(Path.Combine(keyDir, "bench.private")))
+        Directory.CreateDirectory(keyDir);
+        var (keyFile, selector, algorithm) = key == DkimKey.Ed25519
+            ? (Path.Combine(keyDir, "ed25519.pem"), "ed", "ed25519-sha256")
+            : (Path.Combine(keyDir, "bench.private"), "bench", "rsa-sha256");
+        if (!File.Exists(keyFile))
         {
-            Directory.CreateDirectory(keyDir);
-            (await ProcessRunner.RunAsync("/usr/sbin/opendkim-genkey", "-b", "2048", "-d", "example.test", "-s", "bench", "-D", keyDir)).EnsureSuccess("opendkim-genkey");
-            File.SetUnixFileMode(Path.Combine(keyDir, "bench.private"), UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            // opendkim-genkey makes RSA keys only; OpenDKIM reads an Ed25519 key as PKCS#8 PEM.
+            var made = key == DkimKey.Ed25519
+                ? await ProcessRunner.RunAsync("/usr/bin/openssl", "genpkey", "-algorithm", "ed25519", "-out", keyFile)
+                : await ProcessRunner.RunAsync("/usr/sbin/opendkim-genkey", "-b", "2048", "-d", "example.test", "-s", "bench", "-D", keyDir);
+            made.EnsureSuccess("DKIM key generation");
+            File.SetUnixFileMode(keyFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         }
 
         // OpenDKIM's own socket syntax: local:/path or inet:port@host.
@@ -39,10 +53,10 @@ internal sealed class OpenDkim : IAsyncDisposable
             "Syslog no",
             "Mode s",
             "Domain example.test",
-            "Selector bench",
-            $"KeyFile {Path.Combine(keyDir, "bench.private")}",
+            $"Selector {selector}",
+            $"KeyFile {keyFile}",
             "Canonicalization relaxed/relaxed",
-            "SignatureAlgorithm rsa-sha256",
+            $"SignatureAlgorithm {algorithm}",
             "InternalHosts 127.0.0.0/8",
             "UMask 000",
             "Background no",

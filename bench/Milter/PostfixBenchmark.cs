@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using MailFilter.Lab;
@@ -69,45 +68,9 @@ internal static class PostfixBenchmark
     {
         await postfix.PostconfAsync($"smtpd_milters={milters}");
         await Task.Delay(1500); // let smtpd processes from the previous configuration exit
-        string maildir = Path.Combine(postfix.DeliveryDirectory, "all", "new");
-        Clear(maildir);
-        var cpuBefore = milterPid == 0 ? TimeSpan.Zero : ProcessStats.CpuTime(milterPid);
-        var machineBefore = ProcessStats.MachineBusyTime();
-        var stopwatch = Stopwatch.StartNew();
-        var source = await ProcessRunner.RunAsync("/usr/sbin/smtp-source",
-            ["-s", concurrency.ToString(CultureInfo.InvariantCulture), "-m", messages.ToString(CultureInfo.InvariantCulture),
-             "-l", size.ToString(CultureInfo.InvariantCulture), "-f", "alice@example.test", "-t", "bob@example.test",
-             "-M", "client.example.test", $"127.0.0.1:{postfix.SmtpPort}"],
-            timeout: TimeSpan.FromMinutes(10));
-        source.EnsureSuccess("smtp-source");
-        while (Count(maildir) < messages)
-        {
-            if (stopwatch.Elapsed > TimeSpan.FromMinutes(3))
-            {
-                throw new TimeoutException($"only {Count(maildir)} of {messages} delivered; maillog:\n{postfix.Maillog[^2000..]}");
-            }
-
-            await Task.Delay(20);
-        }
-
-        var elapsed = stopwatch.Elapsed;
-        var cpu = milterPid == 0 ? TimeSpan.Zero : ProcessStats.CpuTime(milterPid) - cpuBefore;
-        var machine = ProcessStats.MachineBusyTime() - machineBefore;
-        Clear(maildir);
-        return new Run(string.Empty, string.Empty, concurrency, messages / elapsed.TotalSeconds, cpu.TotalMilliseconds / messages, machine.TotalMilliseconds / messages);
-    }
-
-    private static int Count(string dir) => Directory.Exists(dir) ? Directory.EnumerateFiles(dir).Count() : 0;
-
-    private static void Clear(string dir)
-    {
-        if (Directory.Exists(dir))
-        {
-            foreach (var f in Directory.EnumerateFiles(dir))
-            {
-                File.Delete(f);
-            }
-        }
+        var result = await SmtpSourceRun.RunAsync(postfix, Path.Combine(postfix.DeliveryDirectory, "all", "new"), [milterPid],
+            new SmtpSourceRun.Load(concurrency, messages, size, "alice@example.test", "bob@example.test"));
+        return new Run(string.Empty, string.Empty, concurrency, result.MessagesPerSecond, result.CpuMsPerMessage(0), result.MachineCpuMsPerMessage);
     }
 
     public static string Format(IReadOnlyList<Run> runs, int rounds, int messagesAtTen, int messagesAtOne, int size)

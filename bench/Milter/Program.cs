@@ -1,8 +1,10 @@
 using MailFilter.Bench;
 using MailFilter.Bench.Milter;
 
-// bench/Milter [milter|postfix|all] [--quick]
-// Writes its tables into docs/benchmarks.md (section bench:milter). Needs root for the Postfix part.
+// bench/Milter [milter|postfix|all|pipeline] [--quick]
+// milter, postfix (all = both): issue 2's tables, in docs/benchmarks.md section bench:milter. pipeline: issue 5's
+// whole path (sign, encrypt, delivery through the agent), section bench:pipeline; it needs the Release builds of
+// src/Filter and src/AuthServer. Needs root for the Postfix parts.
 string mode = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
 bool quick = args.Contains("--quick");
 var workDir = Directory.CreateTempSubdirectory("mailfilter-bench-").FullName;
@@ -26,6 +28,16 @@ try
         Console.WriteLine("through Postfix:");
         var runs = await PostfixBenchmark.RunAsync(workDir, rounds, atTen, atOne, size);
         BenchmarkReport.Write(BenchmarkReport.DefaultPath, "milter", "Milter listener (issue 2)", "postfix", PostfixBenchmark.Format(runs, rounds, atTen, atOne, size));
+    }
+
+    if (mode is "pipeline")
+    {
+        int rounds = quick ? 1 : 5;
+        (int Size, int Messages)[] sizes = quick ? [(10 * 1024, 100), (1024 * 1024, 10)] : [(10 * 1024, 2000), (1024 * 1024, 200)];
+        string stamp = Machine.Stamp();
+        Console.WriteLine("pipeline through Postfix:");
+        var rows = await PipelineBenchmark.RunAsync(sizes, rounds);
+        BenchmarkReport.Write(BenchmarkReport.DefaultPath, "pipeline", "Sign, encrypt and deliver through Postfix (issue 5)", "postfix", PipelineBenchmark.Format(rows, sizes, rounds, quick, stamp));
     }
 
     Console.WriteLine($"results written to {BenchmarkReport.DefaultPath}");

@@ -19,12 +19,16 @@ public sealed class MailDomain : IAsyncDisposable
     private readonly string _policy;
     private readonly string _authdSettings;
     private readonly string _filterSettings;
+    private readonly MailDomainStore _store;
+    private readonly string _logLevel;
     private DaemonProcess? _authd;
     private DaemonProcess? _mailfilterd;
     private bool _disposed;
 
-    private MailDomain(string name, IReadOnlyList<string> users, string policy, string authdSettings, string filterSettings)
+    private MailDomain(string name, IReadOnlyList<string> users, string policy, string authdSettings, string filterSettings, MailDomainStore store, string logLevel)
     {
+        _store = store;
+        _logLevel = logLevel;
         Name = name;
         Users = users;
         _policy = policy;
@@ -57,7 +61,12 @@ public sealed class MailDomain : IAsyncDisposable
 
     public PostgresInstance Postgres { get; private set; } = null!;
 
+    /// <summary>Dovecot, when the store is <see cref="MailDomainStore.Dovecot"/>.</summary>
     public DovecotInstance Dovecot { get; private set; } = null!;
+
+    /// <summary>The base of the delivery agent's Maildirs when the store is <see cref="MailDomainStore.Maildir"/>: each
+    /// user's is <c>MaildirBase/DOMAIN/LOCALPART/</c>.</summary>
+    public string MaildirBase => Path.Combine(Directory, "maildir");
 
     public PostfixInstance Postfix { get; private set; } = null!;
 
@@ -65,6 +74,8 @@ public sealed class MailDomain : IAsyncDisposable
     public AuthdClient Authd { get; }
 
     public DaemonProcess Mailfilterd => _mailfilterd ?? throw new InvalidOperationException("mailfilterd is not running");
+
+    public DaemonProcess AuthdProcess => _authd ?? throw new InvalidOperationException("mailfilter-authd is not running");
 
     public string AuthdSocket => Path.Combine(Directory, "authd.sock");
 
@@ -91,10 +102,13 @@ public sealed class MailDomain : IAsyncDisposable
     /// <summary>Starts the domain's server. <paramref name="users"/> are full addresses in the domain;
     /// <paramref name="policy"/> is more of mailfilterd's [policy] section (e.g. "encrypt = required"),
     /// <paramref name="authdSettings"/> more of authd's [authd] section, <paramref name="filterSettings"/> more of
-    /// mailfilterd's [filter] section (e.g. "key_cache_ttl = 0").</summary>
-    public static async Task<MailDomain> StartAsync(string name, IReadOnlyList<string> users, string policy = "", string authdSettings = "", string filterSettings = "")
+    /// mailfilterd's [filter] section (e.g. "key_cache_ttl = 0"). <paramref name="store"/>: where the delivery agent puts
+    /// mail (Dovecot, readable over IMAP, or its own Maildirs under <see cref="MaildirBase"/> with no Dovecot started);
+    /// <paramref name="logLevel"/>: mailfilterd's [log] level.</summary>
+    public static async Task<MailDomain> StartAsync(string name, IReadOnlyList<string> users, string policy = "", string authdSettings = "", string filterSettings = "",
+        MailDomainStore store = MailDomainStore.Dovecot, string logLevel = "debug")
     {
-        var domain = new MailDomain(name, users, policy, authdSettings, filterSettings);
+        var domain = new MailDomain(name, users, policy, authdSettings, filterSettings, store, logLevel);
         try
         {
             domain.Postgres = await PostgresInstance.StartAsync();
@@ -103,7 +117,11 @@ public sealed class MailDomain : IAsyncDisposable
             (await ProcessRunner.RunAsync(Repo.BuildOutput("src/AuthServer", "mailfilter-authd"), "--config", domain.AuthdConfig, "--create-master-key"))
                 .EnsureSuccess("mailfilter-authd --create-master-key");
             await domain.StartAuthdAsync();
-            domain.Dovecot = await DovecotInstance.StartAsync(users.Select(u => (u, Password)));
+            if (store == MailDomainStore.Dovecot)
+            {
+                domain.Dovecot = await DovecotInstance.StartAsync(users.Select(u => (u, Password)));
+            }
+
             string milter = "inet:127.0.0.1:" + domain.MilterPort.ToString(CultureInfo.InvariantCulture);
             domain.Postfix = await PostfixInstance.StartAsync(new PostfixOptions
             {
@@ -259,16 +277,26 @@ public sealed class MailDomain : IAsyncDisposable
 
         [delivery]
         listen = inet:127.0.0.1:{LmtpPort.ToString(CultureInfo.InvariantCulture)}
-        dovecot_lmtp = {Dovecot.LmtpEndpoint}
+        {(_store == MailDomainStore.Dovecot ? "dovecot_lmtp = " + Dovecot.LmtpEndpoint : "maildir = " + MaildirBase)}
         authserv_id = {Hostname}
         spool_directory = {Directory}
 
         [log]
-        level = debug
+        level = {_logLevel}
 
         """);
 
     private static string ReadIfExists(string path) => File.Exists(path) ? PostfixInstance.ReadShared(path) : string.Empty;
 
     private static string Tail(string? text, int lines) => string.Join("\n", (text ?? string.Empty).Split('\n').TakeLast(lines));
+}
+
+/// <summary>Where a <see cref="MailDomain"/>'s delivery agent stores mail.</summary>
+public enum MailDomainStore
+{
+    /// <summary>Handed to Dovecot over LMTP (users read it over IMAP).</summary>
+    Dovecot,
+
+    /// <summary>The agent's own Maildirs (<c>[delivery] maildir</c>); no Dovecot runs.</summary>
+    Maildir,
 }

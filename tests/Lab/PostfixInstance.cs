@@ -145,6 +145,26 @@ public sealed class PostfixInstance : IAsyncDisposable
         await FlushAsync();
     }
 
+    /// <summary>
+    /// The main.cf settings of <see cref="DeliveryMode.Maildir"/>: virtual(8) into one Maildir (DeliveryDirectory/all/)
+    /// for every address of every domain (virtual refuses $n substitutions in mailbox maps, so per-address Maildirs
+    /// would need a table listing each address). An instance started in another mode switches to it with
+    /// <see cref="PostconfAsync"/>; with these, <c>virtual_transport</c> decides who delivers.
+    /// </summary>
+    public IReadOnlyList<(string Name, string Value)> VirtualMaildirSettings() =>
+    [
+        ("virtual_mailbox_domains", "static:all"),
+        ("virtual_mailbox_base", DeliveryDirectory),
+        ("virtual_mailbox_maps", "static:all/"),
+        ("virtual_uid_maps", "static:65534"),
+        ("virtual_gid_maps", "static:65534"),
+        ("virtual_minimum_uid", "100"),
+        ("virtual_mailbox_limit", "0"), // must not be below message_size_limit
+        ("virtual_destination_concurrency_limit", "50"),
+        ("default_transport", "virtual"),
+        ("relay_transport", "virtual"),
+    ];
+
     /// <summary>Asks the queue manager to retry deferred mail now.</summary>
     public Task FlushAsync() => ProcessRunner.RunAsync("/usr/sbin/postqueue", "-c", ConfigDirectory, "-f");
 
@@ -261,19 +281,10 @@ public sealed class PostfixInstance : IAsyncDisposable
         }
         else
         {
-            // virtual(8) into one Maildir (DeliveryDirectory/all/) for every address of every domain:
-            // virtual refuses $n substitutions in mailbox maps, so per-address Maildirs would need a
-            // table listing each address.
-            main["virtual_mailbox_domains"] = "static:all";
-            main["virtual_mailbox_base"] = DeliveryDirectory;
-            main["virtual_mailbox_maps"] = "static:all/";
-            main["virtual_uid_maps"] = "static:65534";
-            main["virtual_gid_maps"] = "static:65534";
-            main["virtual_minimum_uid"] = "100";
-            main["virtual_mailbox_limit"] = "0"; // must not be below message_size_limit
-            main["virtual_destination_concurrency_limit"] = "50";
-            main["default_transport"] = "virtual";
-            main["relay_transport"] = "virtual";
+            foreach (var (k, v) in VirtualMaildirSettings())
+            {
+                main[k] = v;
+            }
         }
 
         foreach (var (k, v) in _options.MainCf)
