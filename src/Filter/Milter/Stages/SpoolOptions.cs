@@ -23,7 +23,7 @@ public sealed record SpoolOptions(long MemoryThreshold, string Directory)
             Mode = FileMode.CreateNew,
             Access = FileAccess.ReadWrite,
             Share = FileShare.None,
-            BufferSize = 1024 * 1024,
+            BufferSize = 64 * 1024, // under the large object heap's 85,000 bytes (see SpoolFile)
             UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
         });
 
