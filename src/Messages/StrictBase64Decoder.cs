@@ -1,3 +1,6 @@
+using System.Buffers;
+using System.Buffers.Text;
+
 namespace MailFilter.Messages;
 
 /// <summary>
@@ -8,7 +11,9 @@ namespace MailFilter.Messages;
 /// </summary>
 internal sealed class StrictBase64Decoder
 {
+    private const string Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     private static readonly sbyte[] s_values = BuildTable();
+    private static readonly SearchValues<byte> s_alphabet = SearchValues.Create(System.Text.Encoding.ASCII.GetBytes(Alphabet));
 
     private uint _accumulator;
     private int _count;          // characters in the current quantum (0-3)
@@ -30,6 +35,33 @@ internal sealed class StrictBase64Decoder
         }
 
         int written = 0;
+        // Fast path for what the writer produces: whole lines of complete quanta, decoded by the runtime's vectorized
+        // (and equally strict: alphabet only, no padding unless final) decoder. Anything else goes byte by byte below.
+        while (_count == 0 && _padding == 0 && !_pendingCr && !_ended)
+        {
+            int lf = input.IndexOf((byte)'\n');
+            if (lf < 0)
+            {
+                break;
+            }
+
+            var line = input[..lf];
+            if (line.Length > 0 && line[^1] == (byte)'\r')
+            {
+                line = line[..^1];
+            }
+
+            if (line.Length % 4 != 0 || line.IndexOfAnyExcept(s_alphabet) >= 0
+                || Base64.DecodeFromUtf8(line, output[written..], out int consumed, out int produced, isFinalBlock: false) != OperationStatus.Done
+                || consumed != line.Length)
+            {
+                break;
+            }
+
+            written += produced;
+            input = input[(lf + 1)..];
+        }
+
         foreach (byte b in input)
         {
             if (_pendingCr)
@@ -139,10 +171,9 @@ internal sealed class StrictBase64Decoder
     {
         var table = new sbyte[256];
         Array.Fill(table, (sbyte)-1);
-        const string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-        for (int i = 0; i < alphabet.Length; i++)
+        for (int i = 0; i < Alphabet.Length; i++)
         {
-            table[alphabet[i]] = (sbyte)i;
+            table[Alphabet[i]] = (sbyte)i;
         }
 
         return table;

@@ -50,6 +50,11 @@ public class StrictBase64DecoderTests
     [InlineData("QUJD\rRA==")]        // a bare CR
     [InlineData("QUJDRB==")]          // non-zero unused bits (not canonical)
     [InlineData("QU*D")]              // outside the alphabet
+    [InlineData("QUJD    QUJD\r\nRA==\r\n")] // the same on a whole line of complete quanta (the fast path)
+    [InlineData("QUJD\tQUJ\r\nRA==\r\n")]
+    [InlineData("QU*DQUJD\r\nRA==\r\n")]
+    [InlineData("QUJDQUJD\r\r\nRA==\r\n")]
+    [InlineData("QUJDRA==\r\nQUJD\r\n")] // a line after the padded one
     [InlineData("QUJDRA=\r\n=")]      // padding split by a line break is fine...
     public void NonStrictInputIsRefused(string text)
     {
