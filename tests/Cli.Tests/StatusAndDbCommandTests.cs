@@ -60,10 +60,11 @@ public sealed class StatusAndDbCommandTests(AuthdFixture authd) : IClassFixture<
         Assert.Equal(0, first.Code);
         using var doc = JsonDocument.Parse(first.Out);
         Assert.Equal(0, doc.RootElement.GetProperty("before").GetInt32());
-        Assert.Equal(2, doc.RootElement.GetProperty("after").GetInt32());
+        Assert.Equal(3, doc.RootElement.GetProperty("after").GetInt32());
         Assert.Equal("keys", doc.RootElement.GetProperty("applied")[0].GetProperty("name").GetString());
         Assert.Equal(0, second.Code);
         Assert.Equal("key_discovery", doc.RootElement.GetProperty("applied")[1].GetProperty("name").GetString());
+        Assert.Equal("registry", doc.RootElement.GetProperty("applied")[2].GetProperty("name").GetString());
         Assert.Contains("schema version 3 (was 3)", second.Out, StringComparison.Ordinal);
     }
 
