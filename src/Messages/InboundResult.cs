@@ -98,11 +98,11 @@ public sealed class InboundResult : IDisposable
             var value = SubjectPrefix + (subject?.DecodedValue ?? string.Empty);
             if (subject is null)
             {
-                message.Headers.Add("Subject", Rfc2047.EncodeText(value));
+                message.Headers.Add("Subject", value);
             }
             else
             {
-                message.Headers.Set("Subject", Rfc2047.EncodeText(value));
+                message.Headers.Set("Subject", value);
             }
 
             changed = true;

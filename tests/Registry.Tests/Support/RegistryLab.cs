@@ -34,6 +34,9 @@ public sealed partial class RegistryLab : IAsyncLifetime
 
     public int LmtpPort { get; } = FreePort.Next();
 
+    /// <summary>The public listener of example.net's authd (the peer of the two-domain tests), named in this lab's [discovery].</summary>
+    public int PeerPublicPort { get; } = FreePort.Next();
+
     public string PublicUrl => "http://127.0.0.1:" + PublicPort.ToString(CultureInfo.InvariantCulture);
 
     public string AuthdSocket => Path.Combine(Directory, "authd.sock");
@@ -60,7 +63,8 @@ public sealed partial class RegistryLab : IAsyncLifetime
             LmtpDestination = "inet:127.0.0.1:" + LmtpPort.ToString(CultureInfo.InvariantCulture),
             MainCf = new Dictionary<string, string> { ["milter_default_action"] = "tempfail" },
         });
-        await File.WriteAllTextAsync(AuthdConfig, AuthdConfigText("mailfilter", PublicPort, AuthdSocket, "query_rate = 0"));
+        await File.WriteAllTextAsync(AuthdConfig, AuthdConfigText("mailfilter", PublicPort, AuthdSocket, "query_rate = 0",
+            extraSections: $"[discovery]\nexample.net = http://127.0.0.1:{PeerPublicPort.ToString(CultureInfo.InvariantCulture)}\ntimeout = 3s\n"));
         (await ProcessRunner.RunAsync(Repo.BuildOutput("src/AuthServer", "mailfilter-authd"), "--config", AuthdConfig, "--create-master-key")).EnsureSuccess("create master key");
         _daemons.Add(await DaemonProcess.StartAuthdAsync("unix:" + AuthdSocket, Path.Combine(Directory, "authd.log"), "--config", AuthdConfig));
         Authd = new AuthdClient(new AuthdClientOptions { SocketPath = AuthdSocket, RequestTimeout = TimeSpan.FromSeconds(30) });
