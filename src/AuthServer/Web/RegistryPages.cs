@@ -189,6 +189,13 @@ public static class RegistryPages
             size.MaxRequestBodySize = limit;
         }
 
+        if (context.Request.ContentType?.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase) == true)
+        {
+            using var body = new MemoryStream();
+            await context.Request.Body.CopyToAsync(body, context.RequestAborted);
+            return UrlEncodedForm.Parse(body.GetBuffer().AsSpan(0, (int)body.Length));
+        }
+
         try
         {
             return await context.Request.ReadFormAsync(new FormOptions { MultipartBodyLengthLimit = limit, ValueLengthLimit = 4096, ValueCountLimit = 32 }, context.RequestAborted);
