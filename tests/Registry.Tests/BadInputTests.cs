@@ -33,7 +33,7 @@ public sealed class BadInputTests(RegistryLab lab) : IClassFixture<RegistryLab>,
         { "confirmationNo", Json(new string('1', 800)), "confirmationNo: longer than" },
         { "signature", Json(new string('a', 127)), "signature: not 128 hexadecimal characters" },
         { "signature", Json(new string('g', 128)), "signature: not 128 hexadecimal characters" },
-        { "signature", Json(new string('a', 131)), "signature: longer than 130 bytes" },
+        { "signature", Json(new string('a', 129)), "signature: longer than 128 bytes" },
     };
 
     [Theory]

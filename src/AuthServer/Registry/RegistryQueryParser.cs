@@ -31,7 +31,7 @@ public static class RegistryQueryParser
             throw ApiException.BadRequest("confirmationNo: not a confirmation number (YYYYMMDDHH, the address, 16 random characters; docs/registry.md §1)");
         }
 
-        var signatureText = Field("signature", query.Signature, RegistrySignature.Length + 2);
+        var signatureText = Field("signature", query.Signature, RegistrySignature.Length);
         if (!RegistrySignature.TryNormalize(signatureText, out var signature))
         {
             throw ApiException.BadRequest("signature: not 128 hexadecimal characters");
