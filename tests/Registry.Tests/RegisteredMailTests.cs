@@ -122,6 +122,19 @@ public sealed partial class RegisteredMailTests(RegistryLab lab) : IClassFixture
         Assert.EndsWith("; mailfilter-registry=fail (not registered)", Field((await lab.WaitForMailAsync(carol, carolBefore + 3))[^1], "Authentication-Results"), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task AMessageWithoutADateGetsOneBeforeSigningAndItsRegistrationPasses()
+    {
+        var (sender, bob) = ("leo@example.test", "bob@example.test");
+        await ConfirmAsync(sender, null, null);
+        int before = lab.Mailbox(bob).Count;
+        var undated = $"From: <{sender}>\r\nTo: <{bob}>\r\nSubject: undated\r\n\r\nno date\r\n";
+        Assert.True((await lab.SendAsync(sender, [bob], undated)).Accepted);
+        var stored = (await lab.WaitForMailAsync(bob, before + 1))[^1];
+        Assert.True(MailFilter.Mime.DateParser.TryParse(Field(stored, "Date"), out _), stored);
+        Assert.Matches(@"^mx\.example\.test; mailfilter=pass .*; mailfilter-registry=pass$", Field(stored, "Authentication-Results"));
+    }
+
     public void Dispose() => _browser.Dispose();
 
     internal static string Letter(string from, string to, string subject, string body, string extraHeaders = "") =>
