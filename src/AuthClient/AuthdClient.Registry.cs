@@ -15,24 +15,9 @@ public sealed partial class AuthdClient
     public Task<RegistryAnswer> VerifyRegistrationAsync(RegistryQuery query, CancellationToken cancellationToken = default) =>
         SendAsync(HttpMethod.Post, AuthdRoutes.RegistryVerify, query, AuthdJson.Default.RegistryQuery, AuthdJson.Default.RegistryAnswer, Options.RequestTimeout, cancellationToken);
 
-    public async Task<IReadOnlyList<AddressRecord>> ListAddressesAsync(string? domain = null, string? state = null, CancellationToken cancellationToken = default)
-    {
-        var query = new StringBuilder(AuthdRoutes.AdminAddresses);
-        char sep = '?';
-        if (domain is not null)
-        {
-            query.Append(sep).Append("domain=").Append(Uri.EscapeDataString(domain));
-            sep = '&';
-        }
-
-        if (state is not null)
-        {
-            query.Append(sep).Append("state=").Append(Uri.EscapeDataString(state));
-        }
-
-        return (await SendAsync<object, AddressList>(HttpMethod.Get, query.ToString(), null, null, AuthdJson.Default.AddressList, Options.RequestTimeout, cancellationToken)
-            .ConfigureAwait(false)).Addresses;
-    }
+    public async Task<IReadOnlyList<AddressRecord>> ListAddressesAsync(string? domain = null, string? state = null, CancellationToken cancellationToken = default) =>
+        (await SendAsync<object, AddressList>(HttpMethod.Get, WithQuery(AuthdRoutes.AdminAddresses, ("domain", domain), ("state", state)), null, null,
+            AuthdJson.Default.AddressList, Options.RequestTimeout, cancellationToken).ConfigureAwait(false)).Addresses;
 
     /// <summary>One address's registration; null if authd has no record of it.</summary>
     public Task<AddressRecord?> GetAddressAsync(string address, CancellationToken cancellationToken = default) =>
@@ -50,6 +35,20 @@ public sealed partial class AuthdClient
 
     public Task<AddressRecord> RemindAddressAsync(string address, CancellationToken cancellationToken = default) =>
         AddressCallAsync(AuthdRoutes.AdminAddressesRemind, new AddressRequest { Address = address }, cancellationToken);
+
+    /// <summary><paramref name="path"/> with the given parameters that have a value, percent-encoded.</summary>
+    private static string WithQuery(string path, params (string Name, string? Value)[] parameters)
+    {
+        var query = new StringBuilder(path);
+        char sep = '?';
+        foreach (var (name, value) in parameters.Where(p => p.Value is not null))
+        {
+            query.Append(sep).Append(name).Append('=').Append(Uri.EscapeDataString(value!));
+            sep = '&';
+        }
+
+        return query.ToString();
+    }
 
     private Task<AddressRecord> AddressCallAsync(string route, AddressRequest request, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Post, route, request, AuthdJson.Default.AddressRequest, AuthdJson.Default.AddressRecord, Options.RequestTimeout, cancellationToken);

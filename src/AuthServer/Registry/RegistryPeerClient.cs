@@ -22,16 +22,7 @@ public sealed class RegistryPeerClient : IDisposable
     public RegistryPeerClient(TimeSpan timeout)
     {
         _timeout = timeout;
-        var handler = new SocketsHttpHandler
-        {
-            AllowAutoRedirect = false,
-            UseProxy = false,
-            UseCookies = false,
-            ConnectTimeout = timeout,
-            MaxConnectionsPerServer = 4,
-        };
-        _http = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan, MaxResponseContentBufferSize = MaxAnswerBytes };
-        _http.DefaultRequestHeaders.UserAgent.ParseAdd($"mailfilter-authd/{AuthServerHost.Version}");
+        _http = Discovery.PeerHttp.Create(timeout, MaxAnswerBytes);
     }
 
     public async Task<RegistryAnswer> VerifyAsync(Uri peer, ValidQuery query, CancellationToken cancellationToken)
