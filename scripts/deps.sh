@@ -4,7 +4,8 @@ install_deps() {
   local pkgs=(postfix miltertest swaks opendkim opendkim-tools python3 libsodium23 age
               python3-dkim python3-nacl postgresql dovecot-core dovecot-lmtpd dovecot-imapd
               ca-certificates procps iproute2
-              sasl2-bin)  # saslpasswd2: the outbound tests' Postfix authenticates alice (Cyrus sasldb)
+              sasl2-bin   # saslpasswd2: the outbound tests' Postfix authenticates alice (Cyrus sasldb)
+              chromium chromium-driver)  # the registry tests drive a real headless browser (Selenium)
   local missing=()
   for p in "${pkgs[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
