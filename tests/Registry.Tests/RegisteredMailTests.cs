@@ -74,6 +74,19 @@ public sealed partial class RegisteredMailTests(RegistryLab lab) : IClassFixture
     }
 
     [Fact]
+    public async Task ASenderOfADomainAuthdDoesNotServeGetsXRegisteredNo()
+    {
+        var (sender, bob) = ("mia@example.org", "bob@example.test");
+        Assert.Equal(0, (await lab.CtlAsync("keys", "generate", sender)).Code); // provisioned: signed, but not registrable here
+        int before = lab.Mailbox(bob).Count;
+        var sent = await lab.SendAsync(sender, [bob], Letter(sender, bob, "other domain", "hello\r\n"));
+        Assert.True(sent.Accepted, sent + "\n" + lab.Diagnostics);
+        var stored = (await lab.WaitForMailAsync(bob, before + 1))[^1];
+        Assert.Equal("No", Field(stored, "X-Registered"));
+        Assert.Contains("results=signed,registered=no", lab.FilterLog, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task EachBccCopyHasItsOwnRegistrationThatPasses()
     {
         var (sender, bob, dave) = ("judy@example.test", "bob@example.test", "dave@example.test");

@@ -12,6 +12,7 @@ namespace MailFilter.Registry.Tests.Support;
 /// (public listener on a free port; its registration mails go to the Postfix below), a private Postfix that calls
 /// mailfilterd as its milter and delivers every address over LMTP to mailfilterd's delivery agent, which stores into
 /// Maildirs under <see cref="MaildirRoot"/>. 127.0.0.1 is the trusted network; a client on 127.0.0.2 is "outside".
+/// mailfilterd also counts example.org as its own, which authd does not serve (keys for it only when provisioned).
 /// </summary>
 public sealed partial class RegistryLab : IAsyncLifetime
 {
@@ -82,7 +83,7 @@ public sealed partial class RegistryLab : IAsyncLifetime
             reinject = inet:127.0.0.1:{Postfix.SmtpPort.ToString(CultureInfo.InvariantCulture)}
 
             [policy]
-            local_domains = {Domain}
+            local_domains = {Domain}, example.org
             trusted_networks = 127.0.0.1
 
             [delivery]

@@ -14,6 +14,7 @@ namespace MailFilter.Filter.Milter.Stages;
 /// (nobody stamps his own mail). A signed message from a confirmed sender gets one registry row per copy (each copy has
 /// its own signature) and <c>X-Registered: Yes</c> + <c>X-Confirmation-No</c>; anything else <c>X-Registered: No</c>.
 /// The stamps are not signed fields: adding them keeps the signature valid, and encryption carries them inside.
+/// authd unreachable is an <see cref="AuthdUnavailableException"/>: the pipeline tempfails (451 4.7.1).
 /// </summary>
 public sealed class RegisterStage : IOutboundStage
 {
@@ -51,14 +52,24 @@ public sealed class RegisterStage : IOutboundStage
                 throw new InvalidOperationException("the sign stage made a signature without b=");
             }
 
-            var answer = await _authd.RegisterMessageAsync(new RegisterMessageRequest
+            RegisterMessageResponse answer;
+            try
             {
-                Sender = intent.Sender,
-                Recipients = [.. copy.Recipients.Select(r => r.Address)],
-                Date = date,
-                Signature = RegistrySignature.FromBytes(signature),
-                MessageId = messageId,
-            }, cancellationToken);
+                answer = await _authd.RegisterMessageAsync(new RegisterMessageRequest
+                {
+                    Sender = intent.Sender,
+                    Recipients = [.. copy.Recipients.Select(r => r.Address)],
+                    Date = date,
+                    Signature = RegistrySignature.FromBytes(signature),
+                    MessageId = messageId,
+                }, cancellationToken);
+            }
+            catch (AuthdRequestException e) when (e.ErrorCode == "not-local")
+            {
+                // A [policy] local domain that mailfilter-authd does not serve ([authd] local_domains): nobody can be registered there.
+                answer = new RegisterMessageResponse { Registered = false, Reason = e.ErrorCode };
+            }
+
             if (!answer.Registered || answer.ConfirmationNo is null)
             {
                 headers.Insert(0, RegistryClaim.RegisteredField, "No");
