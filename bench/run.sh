@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs MailFilter's benchmarks and writes their results into docs/benchmarks.md (each into its own
-# section, with the machine and the date). One command: bench/run.sh [milter] [mime] [crypto] [authd] [outbound] [pipeline] [fuzz]
-# (default: milter mime crypto authd outbound pipeline; "fuzz" is the long 1,000,000-case MIME mutation run). Runs as root
+# section, with the machine and the date). One command: bench/run.sh [milter] [mime] [crypto] [authd] [outbound] [pipeline] [registry] [fuzz]
+# (default: milter mime crypto authd outbound pipeline registry; "fuzz" is the long 1,000,000-case MIME mutation run). Runs as root
 # (the milter benchmark starts private Postfix instances). Close other work first: the numbers are
 # only as quiet as the machine.
 set -euo pipefail
@@ -12,7 +12,7 @@ if [ "$(id -u)" -ne 0 ]; then exec sudo -E "$0" "$@"; fi
 install_deps
 
 what=("$@")
-[ ${#what[@]} -eq 0 ] && what=(milter mime crypto authd outbound pipeline)
+[ ${#what[@]} -eq 0 ] && what=(milter mime crypto authd outbound pipeline registry)
 out="$(pwd)/docs/benchmarks.md"
 dotnet build src/Filter/MailFilter.Filter.csproj -c Release --nologo -v q -clp:ErrorsOnly
 for b in "${what[@]}"; do
@@ -36,10 +36,14 @@ for b in "${what[@]}"; do
       dotnet build src/AuthServer -c Release --nologo -v q -clp:ErrorsOnly
       dotnet build bench/Milter -c Release --nologo -v q -clp:ErrorsOnly
       dotnet bench/Milter/bin/Release/net10.0/MailFilter.Bench.Milter.dll pipeline ;;
+    registry)
+      dotnet build src/AuthServer -c Release --nologo -v q -clp:ErrorsOnly
+      dotnet build bench/Registry -c Release --nologo -v q -clp:ErrorsOnly
+      dotnet bench/Registry/bin/Release/net10.0/MailFilter.Bench.Registry.dll ;;
     fuzz)
       dotnet run -c Release --project bench/Mime -- fuzz --cases 1000000 --write "$out" ;;
     *)
-      echo "bench/run.sh: unknown benchmark \"$b\" (milter, mime, crypto, authd, outbound, pipeline, fuzz)" >&2; exit 64 ;;
+      echo "bench/run.sh: unknown benchmark \"$b\" (milter, mime, crypto, authd, outbound, pipeline, registry, fuzz)" >&2; exit 64 ;;
   esac
 done
 echo "results in $out"

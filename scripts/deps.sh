@@ -5,7 +5,8 @@ install_deps() {
               python3-dkim python3-nacl postgresql dovecot-core dovecot-lmtpd dovecot-imapd
               ca-certificates procps iproute2
               openssl     # the pipeline benchmark makes OpenDKIM's Ed25519 key
-              sasl2-bin libsasl2-modules)  # saslpasswd2 and the PLAIN/LOGIN plugins: the lab's Postfix authenticates users (Cyrus sasldb)
+              sasl2-bin libsasl2-modules   # saslpasswd2 and the PLAIN/LOGIN plugins: the lab's Postfix authenticates users (Cyrus sasldb)
+              chromium chromium-driver)  # the registry tests drive a real headless browser (Selenium)
   local missing=()
   for p in "${pkgs[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,4 +1,3 @@
-using System.Text;
 using MailFilter.AuthClient.Protocol;
 
 namespace MailFilter.AuthClient;
@@ -7,30 +6,9 @@ namespace MailFilter.AuthClient;
 public sealed partial class AuthdClient
 {
     /// <summary>Pinned keys and pin changes, of one address or one domain or all; <paramref name="pendingOnly"/>: unconfirmed keys and pending changes only.</summary>
-    public async Task<PinsResponse> ListPinsAsync(string? address = null, string? domain = null, bool pendingOnly = false, CancellationToken cancellationToken = default)
-    {
-        var query = new StringBuilder(AuthdRoutes.AdminPins);
-        char sep = '?';
-        if (address is not null)
-        {
-            query.Append(sep).Append("address=").Append(Uri.EscapeDataString(address));
-            sep = '&';
-        }
-
-        if (domain is not null)
-        {
-            query.Append(sep).Append("domain=").Append(Uri.EscapeDataString(domain));
-            sep = '&';
-        }
-
-        if (pendingOnly)
-        {
-            query.Append(sep).Append("state=pending");
-        }
-
-        return await SendAsync<object, PinsResponse>(HttpMethod.Get, query.ToString(), null, null, AuthdJson.Default.PinsResponse, Options.RequestTimeout, cancellationToken)
-            .ConfigureAwait(false);
-    }
+    public Task<PinsResponse> ListPinsAsync(string? address = null, string? domain = null, bool pendingOnly = false, CancellationToken cancellationToken = default) =>
+        SendAsync<object, PinsResponse>(HttpMethod.Get, WithQuery(AuthdRoutes.AdminPins, ("address", address), ("domain", domain), ("state", pendingOnly ? "pending" : null)),
+            null, null, AuthdJson.Default.PinsResponse, Options.RequestTimeout, cancellationToken);
 
     /// <summary>Confirms the pending pin changes of an address: the new keys are used from now on. 404 "no-change" when none is pending.</summary>
     public Task<PinsResponse> AcceptPinAsync(PinDecisionRequest request, CancellationToken cancellationToken = default) =>

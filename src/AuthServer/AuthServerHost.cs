@@ -6,6 +6,8 @@ using MailFilter.AuthServer.Data;
 using MailFilter.AuthServer.Discovery;
 using MailFilter.AuthServer.Endpoints;
 using MailFilter.AuthServer.Keys;
+using MailFilter.AuthServer.Registry;
+using MailFilter.AuthServer.Web;
 using MailFilter.Crypto;
 using MailFilter.Hosting;
 using Microsoft.AspNetCore.Builder;
@@ -128,14 +130,32 @@ public sealed class AuthServerHost : IAsyncDisposable
             var remote = new RemoteKeyService(settings.Discovery, settings.KeyCacheTtl, new PinRepository(database), new PeerClient(settings.Discovery.Timeout),
                 app.Services.GetRequiredService<ILogger<RemoteKeyService>>());
             app.Lifetime.ApplicationStopped.Register(remote.Dispose);
+            var registryPeers = new RegistryPeerClient(settings.Discovery.Timeout);
+            app.Lifetime.ApplicationStopped.Register(registryPeers.Dispose);
+            var registryLogger = app.Services.GetRequiredService<ILogger<RegistryService>>();
+            var registry = new RegistryService(new RegistryRepository(database), settings, registryPeers, registryLogger);
+            var addresses = new AddressRegistrationService(new AddressRegistrationRepository(database), settings, registryLogger);
+            var maintenance = new RegistryMaintenance(registry, addresses, settings.Registry, registryLogger);
+            var limiter = new ClientRateLimiter(settings.Registry.QueryRate, settings.Registry.QueryBurst);
             var apiLogger = app.Logger;
             app.Use((context, next) => Api.HandleErrorsAsync(context, next, apiLogger));
             app.Use((context, next) =>
             {
-                // The public listener serves discovery and health only; everything else lives on the socket.
-                if (PeerConnection.Get(context) is null && !IsPublicPath(context.Request.Path))
+                // The public listener serves discovery, the registry and health only; everything else lives on the socket.
+                if (PeerConnection.Get(context) is null)
                 {
-                    throw ApiException.NotFound("not-found", "no such resource on this listener");
+                    if (!IsPublicPath(context.Request.Path))
+                    {
+                        throw ApiException.NotFound("not-found", "no such resource on this listener");
+                    }
+
+                    // docs/registry.md §4.3: a token bucket per client over the public registry paths.
+                    if (IsRegistryPath(context.Request.Path) && context.Connection.RemoteIpAddress is { } client && !limiter.TryAcquire(client, out int retryAfter))
+                    {
+                        Log.RateLimited(apiLogger, client.ToString(), context.Request.Path);
+                        context.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
+                        throw new ApiException(429, "rate-limited", $"too many requests from {client}: try again in {retryAfter} s");
+                    }
                 }
 
                 return next(context);
@@ -147,6 +167,11 @@ public sealed class AuthServerHost : IAsyncDisposable
             BackupEndpoints.Map(app, keys);
             PinEndpoints.Map(app, remote);
             DiscoveryEndpoints.Map(app, keys, database);
+            RegistryEndpoints.Map(app, registry);
+            AddressEndpoints.Map(app, addresses);
+            RegistryPages.Map(app, registry, addresses, keys);
+            app.Lifetime.ApplicationStarted.Register(maintenance.Start);
+            app.Lifetime.ApplicationStopping.Register(() => maintenance.DisposeAsync().AsTask().GetAwaiter().GetResult());
 
             await app.StartAsync(cancellationToken);
             SocketFile.Apply(settings.SocketPath, settings.SocketMode, settings.SocketGid);
@@ -197,5 +222,8 @@ public sealed class AuthServerHost : IAsyncDisposable
     }
 
     private static bool IsPublicPath(PathString path) =>
-        path == "/health" || path.StartsWithSegments("/.well-known/mailfilter", StringComparison.Ordinal);
+        path == "/health" || path.StartsWithSegments("/.well-known/mailfilter", StringComparison.Ordinal) || path.StartsWithSegments(RegistryPages.Prefix, StringComparison.Ordinal);
+
+    private static bool IsRegistryPath(PathString path) =>
+        path.StartsWithSegments(RegistryPages.Prefix, StringComparison.Ordinal) || path.StartsWithSegments("/.well-known/mailfilter/v1/registry", StringComparison.Ordinal);
 }

@@ -74,4 +74,40 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 3021, Level = LogLevel.Information, Message = "discovery: {Count} peer domains ({Domains}); cache {Ttl}, stale up to {MaxStale}, timeout {Timeout}")]
     public static partial void DiscoveryPeers(ILogger logger, int count, string domains, string ttl, string maxStale, string timeout);
+
+    [LoggerMessage(EventId = 3040, Level = LogLevel.Information, Message = "{Address}: registration submitted by {Actor}, confirmation mailed")]
+    public static partial void AddressSubmitted(ILogger logger, string address, string actor);
+
+    [LoggerMessage(EventId = 3041, Level = LogLevel.Information, Message = "{Address}: registration confirmed ({Actor})")]
+    public static partial void AddressConfirmed(ILogger logger, string address, string actor);
+
+    [LoggerMessage(EventId = 3042, Level = LogLevel.Warning, Message = "{Address}: registration submitted again within [registry] resend_interval; nothing mailed")]
+    public static partial void ResendLimited(ILogger logger, string address);
+
+    [LoggerMessage(EventId = 3043, Level = LogLevel.Information, Message = "{Address}: registration unbound by {Actor}")]
+    public static partial void AddressUnbound(ILogger logger, string address, string actor);
+
+    [LoggerMessage(EventId = 3044, Level = LogLevel.Information, Message = "{Address}: registration reminder mailed ({Actor})")]
+    public static partial void ReminderSent(ILogger logger, string address, string actor);
+
+    [LoggerMessage(EventId = 3045, Level = LogLevel.Warning, Message = "{Address}: reminder not sent: {Reason}")]
+    public static partial void ReminderFailed(ILogger logger, string address, string reason);
+
+    [LoggerMessage(EventId = 3046, Level = LogLevel.Error, Message = "{Address}: registration mail not submitted: {Reason}")]
+    public static partial void RegistryMailFailed(ILogger logger, string address, string reason);
+
+    [LoggerMessage(EventId = 3047, Level = LogLevel.Debug, Message = "{Sender}: message registered as {ConfirmationNo} for {Count} recipients")]
+    public static partial void MessageRegistered(ILogger logger, string sender, string confirmationNo, int count);
+
+    [LoggerMessage(EventId = 3048, Level = LogLevel.Warning, Message = "registry query for {ConfirmationNo} does not match the registration (possible phishing)")]
+    public static partial void RegistryMismatch(ILogger logger, string confirmationNo);
+
+    [LoggerMessage(EventId = 3049, Level = LogLevel.Information, Message = "{Count} expired registrations deleted")]
+    public static partial void RegistrationsExpired(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 3050, Level = LogLevel.Warning, Message = "client {Client} rate limited on {Path}")]
+    public static partial void RateLimited(ILogger logger, string client, string path);
+
+    [LoggerMessage(EventId = 3051, Level = LogLevel.Error, Message = "registry maintenance failed: {Reason}")]
+    public static partial void MaintenanceFailed(ILogger logger, string reason);
 }

@@ -12,6 +12,8 @@ public static class CommandLine
         root.Add(Commands.MimeDumpCommand.Create(context));
         root.Add(Commands.MimeRewriteCommand.Create(context));
         root.Add(Commands.Keys.KeysCommand.Create(context));
+        root.Add(Commands.Registry.AddressesCommand.Create(context));
+        root.Add(Commands.Registry.RegistryCommand.Create(context));
         root.Add(Commands.DbCommand.Create(context));
         root.Add(Commands.StatusCommand.Create(context));
         root.Add(Commands.VerifyCommand.Create(context));

@@ -73,4 +73,7 @@ internal static partial class Log
 
     [LoggerMessage(2058, LogLevel.Error, "LMTP connection {Id} failed")]
     public static partial void LmtpConnectionFailed(ILogger logger, Exception exception, long id);
+
+    [LoggerMessage(2060, LogLevel.Warning, "{QueueId}: to={Recipient} from={Sender} registry=fail ({Reason}): suspected phishing, handled as {Policy}")]
+    public static partial void RegistryClaimFailed(ILogger logger, string queueId, string recipient, string sender, string reason, string policy);
 }

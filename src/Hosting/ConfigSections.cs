@@ -22,6 +22,7 @@ public static class ConfigSections
         ["authd"] = [Authd],
         ["database"] = [Authd],
         ["discovery"] = [Authd],
+        ["registry"] = [Authd],
         ["log"] = [Mailfilterd, Authd],
     };
 

@@ -15,6 +15,9 @@ public static class AuthenticationResults
     /// <summary>The method name of our result (RFC 8601 §2.7: <c>method=result</c>).</summary>
     public const string Method = "mailfilter";
 
+    /// <summary>The method of the registry check (docs/registry.md §5).</summary>
+    public const string RegistryMethod = "mailfilter-registry";
+
     /// <summary>
     /// The field value: <c>authserv-id; mailfilter=pass|fail|none (reason) header.from=ADDR smtp.mailfrom=ADDR</c>.
     /// The reason goes in a comment (RFC 8601 §2.2 allows CFWS there); a null or empty address leaves its property out

@@ -61,9 +61,19 @@ public sealed class InboundResult : IDisposable
     /// </summary>
     public IReadOnlyList<byte[]> TraceFields { get; init; } = [];
 
+    /// <summary>The registry check of an <c>X-Registered: Yes</c> claim (docs/registry.md §5): <c>pass</c>, or <c>fail (reason)</c>; null when there was no claim.</summary>
+    public string? RegistryResult { get; set; }
+
+    /// <summary>Set when the claim failed: the Subject gets this prefix.</summary>
+    public string? SubjectPrefix { get; set; }
+
+    /// <summary>Set when the claim failed and policy says warn: an <c>X-MailFilter-Warning</c> header with this text.</summary>
+    public string? Warning { get; set; }
+
     /// <summary>The Authentication-Results value for this result.</summary>
     public string AuthenticationResultsValue(string authservId) =>
-        AuthenticationResults.Format(authservId, Verdict, Reason, HeaderFrom, MailFrom);
+        AuthenticationResults.Format(authservId, Verdict, Reason, HeaderFrom, MailFrom)
+        + (RegistryResult is null ? string.Empty : "; " + AuthenticationResults.RegistryMethod + "=" + RegistryResult);
 
     /// <summary>
     /// Writes the message to deliver: our Authentication-Results at the top, the carried trace fields, then the
@@ -81,7 +91,30 @@ public sealed class InboundResult : IDisposable
 
         Content.Position = 0;
         using var message = MimeMessage.Load(Content, MessageLayout.HeaderOptions);
-        if (AuthenticationResults.StripClaims(message.Headers, authservId) > 0)
+        bool changed = AuthenticationResults.StripClaims(message.Headers, authservId) > 0;
+        if (SubjectPrefix is not null)
+        {
+            var subject = message.Headers.Find("Subject");
+            var value = SubjectPrefix + (subject?.DecodedValue ?? string.Empty);
+            if (subject is null)
+            {
+                message.Headers.Add("Subject", value);
+            }
+            else
+            {
+                message.Headers.Set("Subject", value);
+            }
+
+            changed = true;
+        }
+
+        if (Warning is not null)
+        {
+            message.Headers.Insert(0, new Header("X-MailFilter-Warning", Warning));
+            changed = true;
+        }
+
+        if (changed)
         {
             message.WriteTo(output);
         }

@@ -26,6 +26,13 @@ namespace MailFilter.AuthClient.Protocol;
 [JsonSerializable(typeof(DiscoveryResponse))]
 [JsonSerializable(typeof(PinsResponse))]
 [JsonSerializable(typeof(PinDecisionRequest))]
+[JsonSerializable(typeof(RegisterMessageRequest))]
+[JsonSerializable(typeof(RegisterMessageResponse))]
+[JsonSerializable(typeof(RegistryQuery))]
+[JsonSerializable(typeof(RegistryAnswer))]
+[JsonSerializable(typeof(AddressRecord))]
+[JsonSerializable(typeof(AddressList))]
+[JsonSerializable(typeof(AddressRequest))]
 public sealed partial class AuthdJson : JsonSerializerContext
 {
 }

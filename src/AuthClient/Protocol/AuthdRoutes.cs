@@ -20,6 +20,18 @@ public static class AuthdRoutes
     public const string AdminPinsAccept = "/v1/admin/pins/accept";
     public const string AdminPinsReject = "/v1/admin/pins/reject";
 
+    public const string RegistryRegister = "/v1/registry/register";
+    public const string RegistryVerify = "/v1/registry/verify";
+    public const string AdminAddresses = "/v1/admin/addresses";
+    public const string AdminAddressesShow = "/v1/admin/addresses/show";
+    public const string AdminAddressesRegister = "/v1/admin/addresses/register";
+    public const string AdminAddressesConfirm = "/v1/admin/addresses/confirm";
+    public const string AdminAddressesUnbind = "/v1/admin/addresses/unbind";
+    public const string AdminAddressesRemind = "/v1/admin/addresses/remind";
+
+    /// <summary>Public listener: registry query API (docs/registry.md §4.2).</summary>
+    public const string PublicRegistryVerify = "/.well-known/mailfilter/v1/registry/verify";
+
     /// <summary>Public listener: health check.</summary>
     public const string Health = "/health";
 

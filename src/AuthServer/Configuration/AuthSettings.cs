@@ -41,6 +41,9 @@ public sealed record AuthSettings
     /// <summary>[discovery]: the peer map and how long peers' answers are trusted (docs/authd-api.md §7.3).</summary>
     public DiscoverySettings Discovery { get; init; } = new();
 
+    /// <summary>[registry]: registered mail (docs/registry.md §7).</summary>
+    public RegistrySettings Registry { get; init; } = new();
+
     public Microsoft.Extensions.Logging.LogLevel LogLevel { get; init; } = Microsoft.Extensions.Logging.LogLevel.Information;
 
     /// <summary>Reads the settings; unknown keys and bad values are collected in <paramref name="errors"/>.</summary>
@@ -121,6 +124,7 @@ public sealed record AuthSettings
                 MigrateOnStart = reader.Bool("database", "migrate_on_start", db.MigrateOnStart),
             },
             Discovery = DiscoverySettingsReader.Read(config, reader, domains),
+            Registry = RegistrySettingsReader.Read(reader),
             LogLevel = reader.LogLevel(d.LogLevel),
         };
 
@@ -133,7 +137,8 @@ public sealed record AuthSettings
             ["socket", "socket_mode", "socket_group", "api_users", "api_groups", "admin_users", "admin_groups", "public_listen", "master_key",
              "local_domains", "create_on_first_use", "key_cache_ttl", "shutdown_timeout"],
             ["host", "port", "name", "user", "password_file", "pool_size", "connect_timeout", "command_timeout", "migrate_on_start"],
-            DiscoverySettingsReader.SettingNames);
+            DiscoverySettingsReader.SettingNames,
+            RegistrySettings.SettingNames);
         errors = reader.Errors;
         return settings;
     }

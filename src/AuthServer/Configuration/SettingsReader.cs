@@ -106,13 +106,14 @@ internal sealed class SettingsReader(IConfiguration config)
         return level;
     }
 
-    /// <summary>Every key of [authd], [database], [discovery] and [log] must be known (in [discovery] a key with a dot is a peer domain); sections of mailfilterd are skipped; any other section is an error.</summary>
-    public void CheckUnknown(IReadOnlyList<string> authdKeys, IReadOnlyList<string> databaseKeys, IReadOnlyList<string> discoveryKeys)
+    /// <summary>Every key of [authd], [database], [discovery], [registry] and [log] must be known (in [discovery] a key with a dot is a peer domain); sections of mailfilterd are skipped; any other section is an error.</summary>
+    public void CheckUnknown(IReadOnlyList<string> authdKeys, IReadOnlyList<string> databaseKeys, IReadOnlyList<string> discoveryKeys, IReadOnlyList<string> registryKeys)
     {
         var known = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "log:level" };
         known.UnionWith(authdKeys.Select(k => "authd:" + k));
         known.UnionWith(databaseKeys.Select(k => "database:" + k));
         known.UnionWith(discoveryKeys.Select(k => "discovery:" + k));
+        known.UnionWith(registryKeys.Select(k => "registry:" + k));
         foreach (var entry in _config.AsEnumerable().Where(kv => kv.Value is not null))
         {
             var parts = entry.Key.Split(':', 2);

@@ -29,19 +29,7 @@ public sealed class PeerClient : IDisposable
     public PeerClient(TimeSpan timeout)
     {
         _timeout = timeout;
-        var handler = new SocketsHttpHandler
-        {
-            AllowAutoRedirect = false,
-            UseProxy = false,
-            UseCookies = false,
-            ConnectTimeout = timeout,
-            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(60),
-            // Friendly to the peer's rate limits: a burst of lookups shares a few connections.
-            MaxConnectionsPerServer = 4,
-        };
-        _http = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan, MaxResponseContentBufferSize = MaxAnswerBytes };
-        _http.DefaultRequestHeaders.UserAgent.ParseAdd($"mailfilter-authd/{AuthServerHost.Version}");
-        _http.DefaultRequestHeaders.Accept.ParseAdd("application/json");
+        _http = PeerHttp.Create(timeout, MaxAnswerBytes);
     }
 
     public async Task<PeerAnswer> FetchAsync(Uri peer, string address, CancellationToken cancellationToken)

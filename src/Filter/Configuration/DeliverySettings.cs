@@ -16,7 +16,7 @@ public sealed record DeliverySettings
     [
         "listen", "socket_mode", "socket_group", "maildir", "maildir_owner", "dovecot_lmtp", "dovecot_timeout", "authserv_id",
         "max_message_size", "max_recipients", "max_line_length", "spool_memory_threshold", "spool_directory",
-        "read_timeout", "max_connections", "shutdown_timeout", "replay_cache",
+        "read_timeout", "max_connections", "shutdown_timeout", "replay_cache", "registry_failure",
     ];
 
     /// <summary>Where Postfix's lmtp client connects; empty when the delivery agent is off.</summary>
@@ -60,6 +60,9 @@ public sealed record DeliverySettings
 
     /// <summary>Envelopes remembered against replay (docs/envelope.md §6 step 15).</summary>
     public int ReplayCache { get; init; } = 100_000;
+
+    /// <summary>What a failed X-Registered claim gets (docs/registry.md §5): "tag" (Subject prefix) or "warn" (prefix and a warning header).</summary>
+    public string RegistryFailure { get; init; } = "tag";
 
     public static DeliverySettings Load(IConfiguration config, List<string> errors)
     {
@@ -152,6 +155,13 @@ public sealed record DeliverySettings
             errors.Add($"[delivery] maildir_owner = {owner}: {ownerError}");
         }
 
+        var registryFailure = Get("registry_failure")?.Trim().ToLowerInvariant() ?? d.RegistryFailure;
+        if (registryFailure is not ("tag" or "warn"))
+        {
+            errors.Add($"[delivery] registry_failure = {registryFailure}: use tag or warn");
+            registryFailure = d.RegistryFailure;
+        }
+
         var dovecot = Get("dovecot_lmtp") is { Length: > 0 } dv ? Endpoint("dovecot_lmtp", dv) : null;
         return new DeliverySettings
         {
@@ -172,6 +182,7 @@ public sealed record DeliverySettings
             MaxConnections = (int)Math.Min(Size("max_connections", d.MaxConnections, 1), int.MaxValue),
             ShutdownTimeout = Duration("shutdown_timeout", d.ShutdownTimeout),
             ReplayCache = (int)Math.Min(Size("replay_cache", d.ReplayCache, 1), 100_000_000),
+            RegistryFailure = registryFailure,
         };
     }
 

@@ -24,6 +24,9 @@ public sealed class DeliveryAgent : ILmtpDeliveryHandler
     private readonly string _authservId;
     private readonly ILogger _logger;
 
+    /// <summary>The registry check of X-Registered claims (docs/registry.md §5); null: claims are not checked (tests of other stages).</summary>
+    public RegistryCheck? Registry { get; init; }
+
     /// <param name="verifier">Opens and verifies (with mailfilter-authd's key resolver in production).</param>
     /// <param name="unwrappers">The file-key unwrapper of a recipient (mailfilter-authd's unwrap for that address).</param>
     /// <param name="store">Maildir or Dovecot.</param>
@@ -77,6 +80,11 @@ public sealed class DeliveryAgent : ILmtpDeliveryHandler
                 Unwrapper = _unwrappers(recipient.Address),
                 ReplayGuard = guard,
             }, cancellationToken).ConfigureAwait(false);
+
+            if (Registry is not null && await Registry.ApplyAsync(result, recipient.Address, recipient.OriginalRecipient, cancellationToken).ConfigureAwait(false) is { } failure)
+            {
+                Log.RegistryClaimFailed(_logger, queueId, recipient.Address, transaction.MailFrom, failure, Registry.Policy);
+            }
 
             var outcome = await _store.StoreAsync(transaction.MailFrom, recipient.Address, output => result.WriteTo(output, _authservId), cancellationToken).ConfigureAwait(false);
             if (outcome.Reply.IsSuccess)

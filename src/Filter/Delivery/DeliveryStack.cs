@@ -35,7 +35,10 @@ public sealed class DeliveryStack : IAsyncDisposable
         Store = d.DovecotLmtp is { } dovecot
             ? new DovecotLmtpStore(dovecot, settings.Hostname, d.DovecotTimeout, d.SpoolDirectory)
             : new MaildirStore(d.Maildir, d.MaildirOwner is { } owner && DeliverySettings.TryResolveOwner(owner, out var ids, out _) ? ids : null, settings.Hostname);
-        Agent = new DeliveryAgent(verifier, address => new AuthdFileKeyUnwrapper(authd, address), Store, new ReplayCache(d.ReplayCache), d.AuthservId, logger);
+        Agent = new DeliveryAgent(verifier, address => new AuthdFileKeyUnwrapper(authd, address), Store, new ReplayCache(d.ReplayCache), d.AuthservId, logger)
+        {
+            Registry = new RegistryCheck(authd, d.RegistryFailure),
+        };
         Listener = new LmtpListener(new LmtpServerOptions
         {
             Endpoints = d.Listen,

@@ -192,7 +192,7 @@ public sealed class OutboundStagesTests : IAsyncDisposable
     [Fact]
     public async Task WhenEveryRecipientIsBccTheFirstStaysOnTheOriginal()
     {
-        const string undisclosed = "From: alice@example.test\r\nTo: undisclosed-recipients:;\r\nSubject: s\r\nMessage-ID: <u@example.test>\r\n\r\nbody\r\n";
+        const string undisclosed = "From: alice@example.test\r\nTo: undisclosed-recipients:;\r\nSubject: s\r\nDate: Sat, 21 Nov 2026 10:00:00 +0000\r\nMessage-ID: <u@example.test>\r\n\r\nbody\r\n";
         var outcome = await _h.RunAsync(undisclosed, ["bob@example.test", "dave@example.test"]);
         Assert.Equal(["bob@example.test"], outcome.Recipients);
         Assert.Equal("dave@example.test", Assert.Single(_h.Reinjected).Recipient);
@@ -249,7 +249,7 @@ public sealed class OutboundStagesTests : IAsyncDisposable
     [Fact]
     public async Task MalformedMimeIsSignedAndSealedAsBytes()
     {
-        const string broken = "From: alice@example.test\r\nTo: bob@example.test\r\nMessage-ID: <b@example.test>\r\nContent-Type: multipart/mixed; boundary=\"never-closed\"\r\n\r\n--never-closed\r\nContent-Type: text/plain\r\n\r\nhalf a part\r\n";
+        const string broken = "From: alice@example.test\r\nTo: bob@example.test\r\nDate: Sat, 21 Nov 2026 10:00:00 +0000\r\nMessage-ID: <b@example.test>\r\nContent-Type: multipart/mixed; boundary=\"never-closed\"\r\n\r\n--never-closed\r\nContent-Type: text/plain\r\n\r\nhalf a part\r\n";
         var outcome = await _h.RunAsync(broken, ["bob@example.test"]);
         var (_, inner) = await OpenAsync(outcome.Message!, "bob@example.test");
         Assert.EndsWith(broken, Encoding.UTF8.GetString(inner), StringComparison.Ordinal);

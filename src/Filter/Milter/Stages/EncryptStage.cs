@@ -139,7 +139,7 @@ public sealed class EncryptStage : IOutboundStage
     }
 
     /// <summary>The inner headers of a Bcc copy: the original's, with the copy's own signature in place of the
-    /// original's (which binds other recipients).</summary>
+    /// original's (which binds other recipients), and its own confirmation number (docs/registry.md §2: one row per copy).</summary>
     internal static List<HeaderField> HeadersFor(List<HeaderField> original, OutboundCopy originalCopy, OutboundCopy copy)
     {
         if (originalCopy.InsertedSignature is null || copy.Signature is not { } own)
@@ -157,7 +157,7 @@ public sealed class EncryptStage : IOutboundStage
                 continue;
             }
 
-            fields.Add(f);
+            fields.Add(copy.ConfirmationNo is { } number && f.HasName(Messages.RegistryClaim.ConfirmationNoField) ? HeaderField.FromString(f.Name, " " + number) : f);
         }
 
         return fields;

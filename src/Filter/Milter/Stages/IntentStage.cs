@@ -12,7 +12,7 @@ namespace MailFilter.Filter.Milter.Stages;
 /// When the message is to be signed or encrypted it also plans the copies (step 7): the original for the
 /// To and Cc recipients, one more per Bcc recipient (an RCPT address absent from To and Cc), and removes any
 /// Bcc header so that no copy names a Bcc recipient. A message without a Message-ID gets one: the envelope's
-/// manifest and the loop guard need it.
+/// manifest and the loop guard need it; one without a Date gets one (the registry binds it).
 /// </summary>
 public sealed class IntentStage : IOutboundStage
 {
@@ -58,6 +58,12 @@ public sealed class IntentStage : IOutboundStage
         if (!headers.Contains("Message-ID"))
         {
             headers.Add("Message-ID", $"<{Guid.NewGuid():N}@{_hostname}>");
+        }
+
+        // The registry row binds the message's date (docs/registry.md §5): a Date is added before signing signs it.
+        if (!headers.Contains("Date"))
+        {
+            headers.Add("Date", DateTimeOffset.UtcNow.ToString("ddd, dd MMM yyyy HH:mm:ss '+0000'", System.Globalization.CultureInfo.InvariantCulture));
         }
 
         headers.RemoveAll("Bcc");

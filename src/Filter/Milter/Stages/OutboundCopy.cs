@@ -33,6 +33,9 @@ public sealed class OutboundCopy : IDisposable
     /// <summary>For the original: the header the sign stage inserted into the milter's header list.</summary>
     public MessageHeader? InsertedSignature { get; set; }
 
+    /// <summary>This copy's confirmation number, once the register stage registered it (docs/registry.md §2).</summary>
+    public string? ConfirmationNo { get; set; }
+
     /// <summary>For a Bcc copy that was encrypted: the complete carrier message, ready to submit (position 0).</summary>
     public Stream? Content { get; set; }
 

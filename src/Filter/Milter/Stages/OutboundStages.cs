@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 
 namespace MailFilter.Filter.Milter.Stages;
 
-/// <summary>The outbound stages in the order of docs/pipeline.md (classify, intent, sign, encrypt, then the
+/// <summary>The outbound stages in the order of docs/pipeline.md (classify, intent, sign, register, encrypt, then the
 /// re-injection of Bcc copies), built from the settings; the trace stage is added last by <see cref="FilterDaemon"/>.</summary>
 public static class OutboundStages
 {
@@ -19,6 +19,7 @@ public static class OutboundStages
             new ClassifyStage(settings.Policy, guard, logger),
             new IntentStage(settings.Policy, settings.Hostname),
             new SignStage(keys, time),
+            new RegisterStage(authd),
             new EncryptStage(keys, spool, time),
             new ReinjectStage(new SmtpReinjector(settings.Reinject, settings.Hostname), guard, logger),
         ];

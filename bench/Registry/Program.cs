@@ -1,0 +1,172 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using MailFilter.AuthClient;
+using MailFilter.AuthClient.Protocol;
+using MailFilter.AuthClient.Registry;
+using MailFilter.Bench;
+using MailFilter.Lab;
+
+// bench/Registry [--quick] [--no-write] [--rows N]
+// Registry lookups through mailfilter-authd's public HTTP API with 32 concurrent clients on a table of 10 million
+// generated registrations (issue 6: at least 5,000 lookups/s, p99 reported), and registrations per second through the
+// socket as the milter makes them. Needs root (PostgreSQL runs as the postgres user) and the Release build of src/AuthServer.
+bool quick = args.Contains("--quick");
+bool write = !args.Contains("--no-write");
+int rows = args.SkipWhile(a => a != "--rows").Skip(1).Select(a => int.Parse(a, CultureInfo.InvariantCulture)).FirstOrDefault(quick ? 100_000 : 10_000_000);
+const int clients = 32;
+const double target = 5_000;
+var duration = TimeSpan.FromSeconds(quick ? 3 : 10);
+var c = CultureInfo.InvariantCulture;
+string stamp = Machine.Stamp();
+string loadBefore = Machine.LoadAverage();
+
+var directory = Directory.CreateTempSubdirectory("mailfilter-bench-registry-").FullName;
+await using var postgres = await PostgresInstance.StartAsync();
+await postgres.CreateDatabaseAsync("mailfilter");
+int port = FreePort.Next();
+var socket = Path.Combine(directory, "authd.sock");
+var config = Path.Combine(directory, "mailfilter.conf");
+await File.WriteAllTextAsync(config, $"""
+    [authd]
+    socket = {socket}
+    master_key = {Path.Combine(directory, "master.key")}
+    local_domains = example.test
+    public_listen = 127.0.0.1:{port.ToString(c)}
+    [database]
+    host = {postgres.Host}
+    port = {postgres.Port.ToString(c)}
+    user = {postgres.User}
+    [registry]
+    query_rate = 0
+    reminder_check = 0
+    [log]
+    level = warning
+
+    """);
+var authdBinary = Repo.BuildOutput("src/AuthServer", "mailfilter-authd");
+(await ProcessRunner.RunAsync(authdBinary, "--config", config, "--create-master-key")).EnsureSuccess("create master key");
+await using var authd = await DaemonProcess.StartAuthdAsync("unix:" + socket, Path.Combine(directory, "authd.log"), "--config", config);
+
+// The table: sender i%1000, recipient bob, one date, the signature of row i; as RegistryService writes them.
+var generate = Stopwatch.StartNew();
+(await postgres.PsqlAsync("mailfilter", $"""
+    INSERT INTO addresses (address, domain, registration_state, confirmed_at) VALUES ('alice@example.test', 'example.test', 'confirmed', now());
+    INSERT INTO registrations (confirmation_no, sender, recipients, message_date, signature, message_id, registered_at, expires_at)
+    SELECT '2026112109s' || (i % 1000) || '@example.test' || lpad(to_hex(i), 16, '0'), 's' || (i % 1000) || '@example.test', ARRAY['bob@example.test'],
+           timestamptz '2026-11-21 09:52:01+00', lpad(to_hex(i), 128, '0'), 'm' || i || '@example.test', now(), now() + interval '400 days'
+    FROM generate_series(1, {rows.ToString(c)}) AS i;
+    ANALYZE registrations;
+    """)).EnsureSuccess("generate registrations");
+generate.Stop();
+var size = (await postgres.PsqlAsync("mailfilter", "SELECT pg_size_pretty(pg_total_relation_size('registrations'))")).Stdout.Trim();
+Console.WriteLine($"{rows:N0} rows generated in {generate.Elapsed.TotalSeconds:0} s ({size})");
+
+using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = clients, UseProxy = false, PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1) };
+using var http = new HttpClient(handler) { BaseAddress = new Uri($"http://127.0.0.1:{port.ToString(c)}") };
+var lookups = await RunAsync(clients, duration, async (random, ct) =>
+{
+    int i = random.Next(1, rows + 1);
+    var query = new RegistryQuery
+    {
+        Sender = $"s{i % 1000}@example.test",
+        Recipient = "bob@example.test",
+        Date = "2026-11-21T09:52:01Z",
+        ConfirmationNo = $"2026112109s{i % 1000}@example.test{i:x16}",
+        Signature = i.ToString("x", c).PadLeft(128, '0'),
+    };
+    using var response = await http.PostAsJsonAsync(AuthdRoutes.PublicRegistryVerify, query, AuthdJson.Default.RegistryQuery, ct);
+    var answer = await response.Content.ReadFromJsonAsync(AuthdJson.Default.RegistryAnswer, ct);
+    return answer?.Result == RegistryAnswer.Match;
+});
+Console.WriteLine($"lookups: {lookups}");
+
+using var client = new AuthdClient(new AuthdClientOptions { SocketPath = socket, RequestTimeout = TimeSpan.FromSeconds(30) });
+var inserts = await RunAsync(clients, duration, async (random, ct) =>
+{
+    var answer = await client.RegisterMessageAsync(new RegisterMessageRequest
+    {
+        Sender = "alice@example.test",
+        Recipients = ["bob@example.test", "carol@example.test"],
+        Date = DateTimeOffset.UtcNow,
+        Signature = RegistrySignature.FromBytes(RandomNumberGenerator.GetBytes(64)),
+        MessageId = $"<{Guid.NewGuid():N}@example.test>",
+    }, ct);
+    return answer.Registered;
+});
+Console.WriteLine($"registrations: {inserts}");
+
+var report = $"""
+    ### Registry lookups and registrations
+
+    {stamp}
+    `bench/run.sh registry`: mailfilter-authd (Release) on a private PostgreSQL 15 with {rows:N0} registrations generated by
+    `generate_series` ({size} with indexes; generated in {generate.Elapsed.TotalSeconds.ToString("0", c)} s). **Lookups**: {clients} concurrent clients
+    POST `/.well-known/mailfilter/v1/registry/verify` (docs/registry.md §4.2) to the public listener on loopback over keep-alive
+    connections, each query a random existing registration with its matching values (rate limit off, `query_rate = 0`).
+    **Registrations**: {clients} concurrent callers of `POST /v1/registry/register` on the socket through one `AuthdClient`, as
+    mailfilterd's register stage makes them (two recipients, a fresh signature each). {duration.TotalSeconds.ToString(c)} s per row after a
+    2 s warm-up, each client sending its next request when the answer to the previous one arrived; clients, authd and
+    PostgreSQL share the machine's CPUs. 1-minute load average {loadBefore} before, {Machine.LoadAverage()} after. Target
+    (issue 6): at least 5,000 lookups/s, p99 reported.
+
+    | operation | per second | p50 | p99 | p99.9 | unexpected answers | target |
+    |---|---|---|---|---|---|---|
+    | lookup (public HTTP API) | {lookups.PerSecond.ToString("N0", c)} | {lookups.P50.ToString("0.00", c)} ms | {lookups.P99.ToString("0.00", c)} ms | {lookups.P999.ToString("0.00", c)} ms | {lookups.Failures} | {(lookups.PerSecond >= target ? "meets" : "misses")} |
+    | registration (socket) | {inserts.PerSecond.ToString("N0", c)} | {inserts.P50.ToString("0.00", c)} ms | {inserts.P99.ToString("0.00", c)} ms | {inserts.P999.ToString("0.00", c)} ms | {inserts.Failures} | context |
+    """;
+Console.WriteLine(report);
+if (write)
+{
+    BenchmarkReport.Write(BenchmarkReport.DefaultPath, "registry", "Registered mail: the registry (issue 6)", "lookups", report);
+}
+
+Directory.Delete(directory, recursive: true);
+return 0;
+
+// Runs `clients` loops of `operation` for `duration` after a 2 s warm-up; latency per call.
+static async Task<Result> RunAsync(int clients, TimeSpan duration, Func<Random, CancellationToken, Task<bool>> operation)
+{
+    var warmUp = TimeSpan.FromSeconds(2);
+    var samples = new List<double>[clients];
+    int failures = 0;
+    var start = Stopwatch.GetTimestamp();
+    using var stop = new CancellationTokenSource(warmUp + duration);
+    await Task.WhenAll(Enumerable.Range(0, clients).Select(n => Task.Run(async () =>
+    {
+        var mine = samples[n] = new List<double>(100_000);
+        var random = new Random(n);
+        while (!stop.IsCancellationRequested)
+        {
+            long t0 = Stopwatch.GetTimestamp();
+            bool ok;
+            try
+            {
+                ok = await operation(random, CancellationToken.None);
+            }
+            catch (Exception e) when (e is HttpRequestException or AuthdException)
+            {
+                ok = false;
+            }
+
+            if (Stopwatch.GetElapsedTime(start) < warmUp)
+            {
+                continue;
+            }
+
+            mine.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
+            if (!ok)
+            {
+                Interlocked.Increment(ref failures);
+            }
+        }
+    })));
+    var all = samples.SelectMany(s => s).Order().ToList();
+    return new Result(all.Count / duration.TotalSeconds, Percentiles.Of(all, 50), Percentiles.Of(all, 99), Percentiles.Of(all, 99.9), failures);
+}
+
+internal sealed record Result(double PerSecond, double P50, double P99, double P999, int Failures)
+{
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{PerSecond:N0}/s p50 {P50:0.00} ms p99 {P99:0.00} ms p99.9 {P999:0.00} ms failures {Failures}");
+}
