@@ -147,6 +147,10 @@ public sealed class AuthServerHost : IAsyncDisposable
             BackupEndpoints.Map(app, keys);
             PinEndpoints.Map(app, remote);
             DiscoveryEndpoints.Map(app, keys, database);
+            var whitelists = new Whitelist.WhitelistService(new UserRepository(database), new WhitelistRepository(database), TimeProvider.System,
+                app.Services.GetRequiredService<ILogger<Whitelist.WhitelistService>>());
+            UserEndpoints.Map(app, whitelists);
+            WhitelistEndpoints.Map(app, whitelists, apiLogger);
 
             await app.StartAsync(cancellationToken);
             SocketFile.Apply(settings.SocketPath, settings.SocketMode, settings.SocketGid);
@@ -197,5 +201,5 @@ public sealed class AuthServerHost : IAsyncDisposable
     }
 
     private static bool IsPublicPath(PathString path) =>
-        path == "/health" || path.StartsWithSegments("/.well-known/mailfilter", StringComparison.Ordinal);
+        path == "/health" || path.StartsWithSegments("/.well-known/mailfilter", StringComparison.Ordinal) || WhitelistEndpoints.IsPublic(path);
 }
