@@ -43,23 +43,28 @@ public sealed class WhitelistRepository(Database database)
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var (id, version) = await LockUserAsync(connection, transaction, user, cancellationToken);
         long next = version + 1;
-        // xmax = 0 on the returned row: it was inserted, not updated (PostgreSQL's usual upsert idiom).
-        var inserted = (await connection.QueryAsync<bool>(new CommandDefinition("""
+        var kinds = entries.Select(e => e.Kind).ToArray();
+        var targets = entries.Select(e => e.Target).ToArray();
+        // Entries live before this change are "updated"; new ones and removed ones coming back are "added".
+        int updated = await connection.ExecuteScalarAsync<int>(new CommandDefinition("""
+            SELECT count(*) FROM whitelist_entries
+            WHERE user_id = @id AND removed_at IS NULL AND (target_kind, target) IN (SELECT * FROM unnest(@kinds, @targets))
+            """, new { id, kinds, targets }, transaction, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition("""
             INSERT INTO whitelist_entries (user_id, target_kind, target, name, nickname, notes, version)
             SELECT @id, k, t, n, nn, o, @next FROM unnest(@kinds, @targets, @names, @nicknames, @notes) AS x(k, t, n, nn, o)
             ON CONFLICT (user_id, target_kind, target) DO UPDATE
                 SET name = excluded.name, nickname = excluded.nickname, notes = excluded.notes, version = excluded.version, removed_at = NULL
-            RETURNING (xmax = 0)
             """, new
         {
             id,
             next,
-            kinds = entries.Select(e => e.Kind).ToArray(),
-            targets = entries.Select(e => e.Target).ToArray(),
+            kinds,
+            targets,
             names = entries.Select(e => e.Name).ToArray(),
             nicknames = entries.Select(e => e.Nickname).ToArray(),
             notes = entries.Select(e => e.Notes).ToArray(),
-        }, transaction, cancellationToken: cancellationToken))).AsList();
+        }, transaction, cancellationToken: cancellationToken));
         long live = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
             "SELECT count(*) FROM whitelist_entries WHERE user_id = @id AND removed_at IS NULL", new { id }, transaction, cancellationToken: cancellationToken));
         if (live > WhitelistLimits.MaxEntriesPerUser)
@@ -67,9 +72,9 @@ public sealed class WhitelistRepository(Database database)
             throw Endpoints.ApiException.BadRequest($"entries: user {user} would have {live} entries, at most {WhitelistLimits.MaxEntriesPerUser} are allowed");
         }
 
-        int added = inserted.Count(i => i);
-        await FinishAsync(connection, transaction, id, next, actor, "whitelist.add", $"user {user}: {added} added, {inserted.Count - added} updated, version {next}", cancellationToken);
-        return (next, added, inserted.Count - added);
+        int added = entries.Count - updated;
+        await FinishAsync(connection, transaction, id, next, actor, "whitelist.add", $"user {user}: {added} added, {updated} updated, version {next}", cancellationToken);
+        return (next, added, updated);
     }
 
     /// <summary>Removes the targets (all must be live entries, or nothing is removed). Returns (version, removed).</summary>

@@ -182,7 +182,7 @@ public sealed class WhitelistService
 
     private async Task<LoginRow> LoginAsync(WhitelistLoginRequest request, string client, CancellationToken cancellationToken)
     {
-        WhitelistInput.TryUserName(request.Name, out var name);
+        var name = WhitelistInput.TryUserName(request.Name, out var lower) ? lower : string.Empty;
         var throttleName = name.Length > 0 ? name : "-";
         if (_throttle.LockedFor(throttleName, client) is { } wait)
         {
