@@ -151,6 +151,7 @@ public sealed class AuthServerHost : IAsyncDisposable
                 app.Services.GetRequiredService<ILogger<Whitelist.WhitelistService>>());
             UserEndpoints.Map(app, whitelists);
             WhitelistEndpoints.Map(app, whitelists, apiLogger);
+            Web.WhitelistPage.Map(app, apiLogger);
 
             await app.StartAsync(cancellationToken);
             SocketFile.Apply(settings.SocketPath, settings.SocketMode, settings.SocketGid);

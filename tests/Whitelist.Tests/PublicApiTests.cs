@@ -166,6 +166,37 @@ public sealed class PublicApiTests(WhitelistAuthd authd) : IClassFixture<Whiteli
     }
 
     [Fact]
+    public async Task TheUserChangesTheirOwnListOnlyWithTheRightPasswordAndValidEntries()
+    {
+        await authd.AddUserAsync("self", "self password", "kept@example.net");
+
+        using var add = await authd.PostAsync(WhitelistRoutes.UserAdd, new { name = "self", password = "self password", entries = new[] { new { address = "new@example.net" } } }, "192.0.2.30");
+        using var wrong = await authd.PostAsync(WhitelistRoutes.UserAdd, new { name = "self", password = "not it", entries = new[] { new { address = "evil@example.net" } } }, "192.0.2.30");
+        using var bad = await authd.PostAsync(WhitelistRoutes.UserAdd, new { name = "self", password = "self password", entries = new[] { new { address = "x@" } } }, "192.0.2.30");
+        using var missing = await authd.PostAsync(WhitelistRoutes.UserRemove, new { name = "self", password = "self password", targets = new[] { "kept@example.net", "absent@example.net" } }, "192.0.2.30");
+        using var remove = await authd.PostAsync(WhitelistRoutes.UserRemove, new { name = "self", password = "self password", targets = new[] { "kept@example.net" } }, "192.0.2.30");
+
+        Assert.Equal(HttpStatusCode.OK, add.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, remove.StatusCode);
+        var list = await authd.Client.GetWhitelistAsync("self");
+        Assert.Equal(3, list.Version);
+        Assert.Equal("new@example.net", Assert.Single(list.Entries).Address);
+    }
+
+    [Fact]
+    public async Task ThePageIsServedWithAStrictContentSecurityPolicy()
+    {
+        using var page = await authd.Public.GetAsync(WhitelistRoutes.Page.TrimStart('/'));
+
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Contains("script-src 'self'", page.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+        Assert.Contains("<script src=\"/whitelist.js\"></script>", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ThePublicListenerServesNoAdminCall()
     {
         using var response = await authd.Public.GetAsync(WhitelistRoutes.AdminUsers.TrimStart('/'));

@@ -17,6 +17,7 @@ namespace MailFilter.AuthClient.Protocol;
 [JsonSerializable(typeof(WhitelistLoginRequest))]
 [JsonSerializable(typeof(WhitelistCheckRequest))]
 [JsonSerializable(typeof(WhitelistCheckResponse))]
+[JsonSerializable(typeof(WhitelistUserChangeRequest))]
 public sealed partial class WhitelistJson : JsonSerializerContext
 {
 }

@@ -19,4 +19,15 @@ public static class WhitelistRoutes
 
     /// <summary>Public listener: long poll for the next change.</summary>
     public const string Wait = "/v1/whitelist/wait";
+
+    /// <summary>Public listener: the user adds entries to (or edits entries of) their own list.</summary>
+    public const string UserAdd = "/v1/whitelist/add";
+
+    /// <summary>Public listener: the user removes entries from their own list.</summary>
+    public const string UserRemove = "/v1/whitelist/remove";
+
+    /// <summary>Public listener: the web page on which users maintain their list, and its script.</summary>
+    public const string Page = "/whitelist";
+
+    public const string PageScript = "/whitelist.js";
 }

@@ -23,6 +23,10 @@ public static class WhitelistEndpoints
 
         routes.MapPost(WhitelistRoutes.Wait, context => PublicAsync(context, logger, whitelists, wait: true));
 
+        routes.MapPost(WhitelistRoutes.UserAdd, context => UserChangeAsync(context, logger, whitelists, add: true));
+
+        routes.MapPost(WhitelistRoutes.UserRemove, context => UserChangeAsync(context, logger, whitelists, add: false));
+
         routes.MapPost(WhitelistRoutes.Check, async context =>
         {
             Api.Require(context, PeerRole.Service);
@@ -32,9 +36,12 @@ public static class WhitelistEndpoints
     }
 
     /// <summary>Public paths this group serves (AuthServerHost lets them through on the public listener).</summary>
-    public static bool IsPublic(PathString path) => path == WhitelistRoutes.Fetch || path == WhitelistRoutes.Wait;
+    public static bool IsPublic(PathString path) =>
+        path == WhitelistRoutes.Fetch || path == WhitelistRoutes.Wait || path == WhitelistRoutes.UserAdd || path == WhitelistRoutes.UserRemove
+        || path == WhitelistRoutes.Page || path == WhitelistRoutes.PageScript;
 
-    private static async Task PublicAsync(HttpContext context, ILogger logger, WhitelistService whitelists, bool wait)
+    /// <summary>Refuses a connection that did not come through the local TLS proxy (docs/whitelist.md §3.1).</summary>
+    public static void RequireLoopback(HttpContext context, ILogger logger)
     {
         var remote = context.Connection.RemoteIpAddress;
         if (remote is not null && !IPAddress.IsLoopback(remote))
@@ -42,7 +49,11 @@ public static class WhitelistEndpoints
             Log.WhitelistNotTls(logger, remote.ToString());
             throw new ApiException(StatusCodes.Status403Forbidden, "tls-required", "whitelist calls are served over https only: connect through the TLS proxy");
         }
+    }
 
+    private static async Task PublicAsync(HttpContext context, ILogger logger, WhitelistService whitelists, bool wait)
+    {
+        RequireLoopback(context, logger);
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
         {
             size.MaxRequestBodySize = WhitelistLimits.MaxPublicBodyBytes;
@@ -59,13 +70,37 @@ public static class WhitelistEndpoints
         }
         catch (LoginFailedException e)
         {
-            if (e.RetryAfter is { } retry)
-            {
-                context.Response.Headers.RetryAfter = Math.Ceiling(retry.TotalSeconds).ToString(CultureInfo.InvariantCulture);
-            }
-
-            throw new ApiException(e.RetryAfter is null ? StatusCodes.Status401Unauthorized : StatusCodes.Status429TooManyRequests, "authentication-failed", "authentication failed");
+            throw Refusal(context, e);
         }
+    }
+
+    /// <summary>The user's own add or remove: the body may carry up to 10,000 entries (the admin's request limit), under the 1 MiB listener cap.</summary>
+    private static async Task UserChangeAsync(HttpContext context, ILogger logger, WhitelistService whitelists, bool add)
+    {
+        RequireLoopback(context, logger);
+        var request = await Api.ReadAsync(context, WhitelistJson.Default.WhitelistUserChangeRequest);
+        try
+        {
+            var client = ClientAddress(context);
+            var answer = add
+                ? await whitelists.UserAddAsync(request, client, context.RequestAborted)
+                : await whitelists.UserRemoveAsync(request, client, context.RequestAborted);
+            await Api.WriteAsync(context, answer, WhitelistJson.Default.WhitelistChange);
+        }
+        catch (LoginFailedException e)
+        {
+            throw Refusal(context, e);
+        }
+    }
+
+    private static ApiException Refusal(HttpContext context, LoginFailedException e)
+    {
+        if (e.RetryAfter is { } retry)
+        {
+            context.Response.Headers.RetryAfter = Math.Ceiling(retry.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+        }
+
+        return new ApiException(e.RetryAfter is null ? StatusCodes.Status401Unauthorized : StatusCodes.Status429TooManyRequests, "authentication-failed", "authentication failed");
     }
 
     /// <summary>The connection's address, or behind the local TLS proxy the last address of X-Forwarded-For (the one the proxy appended).</summary>

@@ -172,6 +172,20 @@ public sealed class WhitelistService
         }
     }
 
+    /// <summary>The user's own addition or edit (public listener), logged in like a fetch.</summary>
+    public async Task<WhitelistChange> UserAddAsync(WhitelistUserChangeRequest request, string client, CancellationToken cancellationToken)
+    {
+        var login = await LoginAsync(new WhitelistLoginRequest { Name = request.Name, Password = request.Password }, client, cancellationToken);
+        return await AddEntriesAsync(new WhitelistAddRequest { User = login.Name, Entries = request.Entries }, $"user {login.Name} from {client}", cancellationToken);
+    }
+
+    /// <summary>The user's own removal (public listener).</summary>
+    public async Task<WhitelistChange> UserRemoveAsync(WhitelistUserChangeRequest request, string client, CancellationToken cancellationToken)
+    {
+        var login = await LoginAsync(new WhitelistLoginRequest { Name = request.Name, Password = request.Password }, client, cancellationToken);
+        return await RemoveEntriesAsync(new WhitelistRemoveRequest { User = login.Name, Targets = request.Targets }, $"user {login.Name} from {client}", cancellationToken);
+    }
+
     private static void CheckSince(long? since, long current)
     {
         if (since is { } s && (s < 0 || s > current))
