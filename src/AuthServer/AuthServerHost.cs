@@ -172,6 +172,11 @@ public sealed class AuthServerHost : IAsyncDisposable
             RegistryPages.Map(app, registry, addresses, keys);
             app.Lifetime.ApplicationStarted.Register(maintenance.Start);
             app.Lifetime.ApplicationStopping.Register(() => maintenance.DisposeAsync().AsTask().GetAwaiter().GetResult());
+            var whitelists = new Whitelist.WhitelistService(new UserRepository(database), new WhitelistRepository(database), TimeProvider.System,
+                app.Services.GetRequiredService<ILogger<Whitelist.WhitelistService>>());
+            UserEndpoints.Map(app, whitelists);
+            WhitelistEndpoints.Map(app, whitelists, apiLogger);
+            Web.WhitelistPage.Map(app, apiLogger);
 
             await app.StartAsync(cancellationToken);
             SocketFile.Apply(settings.SocketPath, settings.SocketMode, settings.SocketGid);
@@ -222,7 +227,8 @@ public sealed class AuthServerHost : IAsyncDisposable
     }
 
     private static bool IsPublicPath(PathString path) =>
-        path == "/health" || path.StartsWithSegments("/.well-known/mailfilter", StringComparison.Ordinal) || path.StartsWithSegments(RegistryPages.Prefix, StringComparison.Ordinal);
+        path == "/health" || path.StartsWithSegments("/.well-known/mailfilter", StringComparison.Ordinal) || path.StartsWithSegments(RegistryPages.Prefix, StringComparison.Ordinal)
+            || WhitelistEndpoints.IsPublic(path);
 
     private static bool IsRegistryPath(PathString path) =>
         path.StartsWithSegments(RegistryPages.Prefix, StringComparison.Ordinal) || path.StartsWithSegments("/.well-known/mailfilter/v1/registry", StringComparison.Ordinal);

@@ -18,6 +18,8 @@ public static class CommandLine
         root.Add(Commands.StatusCommand.Create(context));
         root.Add(Commands.VerifyCommand.Create(context));
         root.Add(Commands.DecryptCommand.Create(context));
+        root.Add(Commands.Whitelist.UsersCommand.Create(context));
+        root.Add(Commands.Whitelist.WhitelistCommand.Create(context));
         return root;
     }
 

@@ -1,4 +1,8 @@
 namespace MailFilter.Filter.Configuration;
 
-/// <summary>What the policy says for one sender: whether to sign, and how hard to try encrypting.</summary>
-public sealed record PolicyRule(SignPolicy Sign, EncryptPolicy Encrypt);
+/// <summary>What the policy says for one sender: whether to sign, how hard to try encrypting, and whom it may send to.</summary>
+public sealed record PolicyRule(SignPolicy Sign, EncryptPolicy Encrypt)
+{
+    /// <summary><c>egress</c> (docs/whitelist.md §5).</summary>
+    public EgressPolicy Egress { get; init; } = EgressPolicy.Open;
+}

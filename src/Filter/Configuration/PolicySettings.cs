@@ -11,7 +11,7 @@ namespace MailFilter.Filter.Configuration;
 public sealed record PolicySettings
 {
     private static readonly string[] s_defaultOnlyKeys = ["local_domains", "trusted_networks"];
-    private static readonly string[] s_ruleKeys = ["sign", "encrypt"];
+    private static readonly string[] s_ruleKeys = ["sign", "encrypt", "egress"];
 
     /// <summary>Domains whose senders are ours (lower case, exact names).</summary>
     public IReadOnlySet<string> LocalDomains { get; init; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
@@ -26,6 +26,9 @@ public sealed record PolicySettings
     /// <summary>Partial rules per domain (lower case) and per address (compared case-insensitively).</summary>
     public IReadOnlyDictionary<string, PartialPolicyRule> Overrides { get; init; } =
         new Dictionary<string, PartialPolicyRule>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>True when any section sets <c>egress = whitelist</c>: only then does mailfilterd add the RCPT-time whitelist stage.</summary>
+    public bool UsesWhitelist => Default.Egress == EgressPolicy.Whitelist || Overrides.Values.Any(o => o.Egress == EgressPolicy.Whitelist);
 
     /// <summary>True when the domain of <paramref name="address"/> is a local domain.</summary>
     public bool IsLocal(string address)
@@ -63,7 +66,10 @@ public sealed record PolicySettings
 
         return new PolicyRule(
             byAddress?.Sign ?? byDomain?.Sign ?? Default.Sign,
-            byAddress?.Encrypt ?? byDomain?.Encrypt ?? Default.Encrypt);
+            byAddress?.Encrypt ?? byDomain?.Encrypt ?? Default.Encrypt)
+        {
+            Egress = byAddress?.Egress ?? byDomain?.Egress ?? Default.Egress,
+        };
     }
 
     public static PolicySettings Load(IConfiguration config, List<string> errors)
@@ -145,7 +151,7 @@ public sealed record PolicySettings
         {
             LocalDomains = domains,
             TrustedNetworks = networks,
-            Default = new PolicyRule(rule.Sign ?? defaults.Default.Sign, rule.Encrypt ?? defaults.Default.Encrypt),
+            Default = new PolicyRule(rule.Sign ?? defaults.Default.Sign, rule.Encrypt ?? defaults.Default.Encrypt) { Egress = rule.Egress ?? defaults.Default.Egress },
             Overrides = overrides,
         };
     }
@@ -181,7 +187,22 @@ public sealed record PolicySettings
             }
         }
 
-        return new PartialPolicyRule(sign, encrypt);
+        EgressPolicy? egress = null;
+        if (section["egress"] is { } g)
+        {
+            egress = g.Trim().ToLowerInvariant() switch
+            {
+                "open" => EgressPolicy.Open,
+                "whitelist" => EgressPolicy.Whitelist,
+                _ => null,
+            };
+            if (egress is null)
+            {
+                errors.Add($"[{label}] egress = {g}: use open or whitelist");
+            }
+        }
+
+        return new PartialPolicyRule(sign, encrypt) { Egress = egress };
     }
 
     private static string[] Split(string list) => list.Split([',', ' ', '\t'], StringSplitOptions.RemoveEmptyEntries);

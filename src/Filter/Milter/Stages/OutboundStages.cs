@@ -4,8 +4,8 @@ using Microsoft.Extensions.Logging;
 
 namespace MailFilter.Filter.Milter.Stages;
 
-/// <summary>The outbound stages in the order of docs/pipeline.md (classify, intent, sign, register, encrypt, then the
-/// re-injection of Bcc copies), built from the settings; the trace stage is added last by <see cref="FilterDaemon"/>.</summary>
+/// <summary>The outbound stages in the order of docs/pipeline.md (classify, intent, whitelist when a policy uses it, sign,
+/// register, encrypt, then the re-injection of Bcc copies), built from the settings; the trace stage is added last by <see cref="FilterDaemon"/>.</summary>
 public static class OutboundStages
 {
     public static List<IOutboundStage> Create(FilterSettings settings, AuthdClient authd, ILoggerFactory loggerFactory, TimeProvider? time = null)
@@ -14,7 +14,7 @@ public static class OutboundStages
         var guard = new ReinjectionGuard(time);
         var logger = loggerFactory.CreateLogger("MailFilter.Filter.Outbound");
         var spool = new SpoolOptions(settings.Milter.SpoolMemoryThreshold, settings.Milter.SpoolDirectory);
-        return
+        List<IOutboundStage> stages =
         [
             new ClassifyStage(settings.Policy, guard, logger),
             new IntentStage(settings.Policy, settings.Hostname),
@@ -23,5 +23,12 @@ public static class OutboundStages
             new EncryptStage(keys, spool, time),
             new ReinjectStage(new SmtpReinjector(settings.Reinject, settings.Hostname), guard, logger),
         ];
+        if (settings.Policy.UsesWhitelist)
+        {
+            // After classify (only outbound senders reach it) and intent; RCPT decisions come before any end-of-message stage.
+            stages.Insert(2, new WhitelistStage(authd, settings.Policy, logger));
+        }
+
+        return stages;
     }
 }

@@ -1,0 +1,3 @@
+namespace MailFilter.AuthClient.Protocol;
+
+public sealed record UserList(IReadOnlyList<UserInfo> Users);
