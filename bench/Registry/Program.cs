@@ -51,14 +51,23 @@ await using var authd = await DaemonProcess.StartAuthdAsync("unix:" + socket, Pa
 
 // The table: sender i%1000, recipient bob, one date, the signature of row i; as RegistryService writes them.
 var generate = Stopwatch.StartNew();
-(await postgres.PsqlAsync("mailfilter", $"""
-    INSERT INTO addresses (address, domain, registration_state, confirmed_at) VALUES ('alice@example.test', 'example.test', 'confirmed', now());
-    INSERT INTO registrations (confirmation_no, sender, recipients, message_date, signature, message_id, registered_at, expires_at)
-    SELECT '2026112109s' || (i % 1000) || '@example.test' || lpad(to_hex(i), 16, '0'), 's' || (i % 1000) || '@example.test', ARRAY['bob@example.test'],
-           timestamptz '2026-11-21 09:52:01+00', lpad(to_hex(i), 128, '0'), 'm' || i || '@example.test', now(), now() + interval '400 days'
-    FROM generate_series(1, {rows.ToString(c)}) AS i;
-    ANALYZE registrations;
-    """)).EnsureSuccess("generate registrations");
+// Generated in batches of a million rows: one statement each, so no single one runs for minutes.
+(await postgres.PsqlAsync("mailfilter", "INSERT INTO addresses (address, domain, registration_state, confirmed_at) VALUES ('alice@example.test', 'example.test', 'confirmed', now())"))
+    .EnsureSuccess("confirm alice");
+for (int from = 1; from <= rows; from += 1_000_000)
+{
+    int to = Math.Min(rows, from + 999_999);
+    (await ProcessRunner.RunAsync(Path.Combine(postgres.BinDirectory, "psql"),
+        ["-h", postgres.Host, "-p", postgres.Port.ToString(c), "-U", postgres.User, "-d", "mailfilter", "-v", "ON_ERROR_STOP=1", "-At", "-c", $"""
+            INSERT INTO registrations (confirmation_no, sender, recipients, message_date, signature, message_id, registered_at, expires_at)
+            SELECT '2026112109s' || (i % 1000) || '@example.test' || lpad(to_hex(i), 16, '0'), 's' || (i % 1000) || '@example.test', ARRAY['bob@example.test'],
+                   timestamptz '2026-11-21 09:52:01+00', lpad(to_hex(i), 128, '0'), 'm' || i || '@example.test', now(), now() + interval '400 days'
+            FROM generate_series({from.ToString(c)}, {to.ToString(c)}) AS i
+            """], timeout: TimeSpan.FromMinutes(15))).EnsureSuccess($"generate registrations {from}-{to}");
+    Console.WriteLine($"  {to:N0} rows");
+}
+
+(await postgres.PsqlAsync("mailfilter", "ANALYZE registrations")).EnsureSuccess("analyze");
 generate.Stop();
 var size = (await postgres.PsqlAsync("mailfilter", "SELECT pg_size_pretty(pg_total_relation_size('registrations'))")).Stdout.Trim();
 Console.WriteLine($"{rows:N0} rows generated in {generate.Elapsed.TotalSeconds:0} s ({size})");
