@@ -16,6 +16,7 @@ public static class CommandLine
         root.Add(Commands.StatusCommand.Create(context));
         root.Add(Commands.VerifyCommand.Create(context));
         root.Add(Commands.DecryptCommand.Create(context));
+        Commands.Operations.OperationsCommands.AddTo(root, context);
         return root;
     }
 

@@ -20,22 +20,23 @@ public sealed class FilterDaemon : IAsyncDisposable
     {
     }
 
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly ReinjectionGuard _guard = new();
+    private readonly IReadOnlyList<IOutboundStage>? _testStages;
+
     internal FilterDaemon(FilterSettings settings, ILoggerFactory loggerFactory, IEnumerable<IOutboundStage>? extraStages, MilterFeatures? features)
     {
         Settings = settings;
+        _loggerFactory = loggerFactory;
+        _testStages = extraStages?.ToList();
         Authd = new AuthdClient(new AuthdClientOptions { SocketPath = settings.AuthdSocket });
-        var stages = new List<IOutboundStage>(extraStages ?? OutboundStages.Create(settings, Authd, loggerFactory));
-        if (settings.Trace)
-        {
-            stages.Add(new TraceStage(settings.Hostname));
-        }
-
-        Pipeline = new OutboundPipeline(stages, loggerFactory.CreateLogger<OutboundPipeline>(), features);
+        Pipeline = new OutboundPipeline(CreateStages(settings), loggerFactory.CreateLogger<OutboundPipeline>(), features);
         Listener = new MilterListener(settings.Listener, settings.Milter, Pipeline, loggerFactory.CreateLogger("MailFilter.Milter"));
         Delivery = settings.Delivery.Enabled ? new DeliveryStack(settings, loggerFactory, Authd) : null;
     }
 
-    public FilterSettings Settings { get; }
+    /// <summary>The settings in force: those of the start, or of the last <see cref="Reload"/>.</summary>
+    public FilterSettings Settings { get; private set; }
 
     /// <summary>mailfilter-authd's API ([filter] authd_socket): one client per process, shared by every stage.</summary>
     public AuthdClient Authd { get; }
@@ -46,6 +47,30 @@ public sealed class FilterDaemon : IAsyncDisposable
 
     /// <summary>The LMTP delivery agent, when <c>[delivery] listen</c> is set.</summary>
     public DeliveryStack? Delivery { get; }
+
+    /// <summary>
+    /// Applies reloaded settings (SIGHUP): the outbound stages are rebuilt from <paramref name="settings"/>
+    /// (policy, hostname, trace, reinjection, key cache) and every message whose MAIL comes next uses them;
+    /// connections and messages in flight are not touched. Listeners, limits and the delivery agent keep the
+    /// settings they started with (<see cref="FilterConfigFile.RestartOnlyChanges"/> names them).
+    /// </summary>
+    public void Reload(FilterSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        Pipeline.ReplaceStages(CreateStages(settings));
+        Settings = settings;
+    }
+
+    private List<IOutboundStage> CreateStages(FilterSettings settings)
+    {
+        var stages = new List<IOutboundStage>(_testStages ?? OutboundStages.Create(settings, Authd, _loggerFactory, guard: _guard));
+        if (settings.Trace)
+        {
+            stages.Add(new TraceStage(settings.Hostname));
+        }
+
+        return stages;
+    }
 
     public void Start()
     {

@@ -27,7 +27,11 @@ public sealed class OutboundPipeline : MilterHandler
         },
     };
 
-    private readonly IReadOnlyList<IOutboundStage> _stages;
+    // The stages each message runs through, pinned at MAIL: a reload (SIGHUP) swaps _stages, and a message
+    // already started finishes with the stages (and so the policy) it began with.
+    private const string StagesItem = "mailfilter.stages";
+
+    private volatile IReadOnlyList<IOutboundStage> _stages;
     private readonly ILogger _logger;
 
     private readonly MilterFeatures _features;
@@ -49,7 +53,9 @@ public sealed class OutboundPipeline : MilterHandler
 
     public override async ValueTask<MilterResponse> OnMailFromAsync(MilterContext context, EnvelopeAddress sender, CancellationToken cancellationToken)
     {
-        foreach (var stage in _stages)
+        var stages = _stages;
+        context.Items[StagesItem] = stages;
+        foreach (var stage in stages)
         {
             if (await stage.OnMailFromAsync(context, sender, cancellationToken) is { } verdict)
             {
@@ -68,7 +74,7 @@ public sealed class OutboundPipeline : MilterHandler
 
     public override async ValueTask<MilterResponse> OnRecipientAsync(MilterContext context, EnvelopeAddress recipient, bool rejectedByMta, CancellationToken cancellationToken)
     {
-        foreach (var stage in _stages)
+        foreach (var stage in StagesOf(context))
         {
             if (await stage.OnRecipientAsync(context, recipient, cancellationToken) is { } verdict)
             {
@@ -80,7 +86,19 @@ public sealed class OutboundPipeline : MilterHandler
         return MilterResponse.Continue;
     }
 
+    /// <summary>The stages the next message runs through.</summary>
     public IReadOnlyList<IOutboundStage> Stages => _stages;
+
+    /// <summary>Makes <paramref name="stages"/> the stages of every message whose MAIL comes after this call;
+    /// messages already started keep theirs.</summary>
+    public void ReplaceStages(IReadOnlyList<IOutboundStage> stages)
+    {
+        ArgumentNullException.ThrowIfNull(stages);
+        _stages = stages;
+    }
+
+    private IReadOnlyList<IOutboundStage> StagesOf(MilterContext context) =>
+        context.Items.TryGetValue(StagesItem, out var pinned) && pinned is IReadOnlyList<IOutboundStage> stages ? stages : _stages;
 
     public override async ValueTask<MilterResponse> OnEndOfMessageAsync(MilterContext context, MilterMessage message, CancellationToken cancellationToken)
     {
@@ -90,7 +108,7 @@ public sealed class OutboundPipeline : MilterHandler
         string decidedBy = "-";
         try
         {
-            foreach (var stage in _stages)
+            foreach (var stage in StagesOf(context))
             {
                 if (await stage.RunAsync(outbound, cancellationToken) is { } final)
                 {
