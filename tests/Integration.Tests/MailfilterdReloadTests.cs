@@ -34,7 +34,7 @@ public sealed partial class MailfilterdReloadTests : IAsyncLifetime
 
     // Outbound mail (a local sender from 127.0.0.1) gets the trace header naming [filter] hostname; neither signed
     // nor encrypted, so no mailfilter-authd is needed. Mail from a sender outside local_domains passes untouched.
-    private void WriteConfig(string hostname, string localDomains, string extra = "", string milterExtra = "") => File.WriteAllText(_config, $"""
+    private void WriteConfig(string hostname, string localDomains, string encrypt = "never", string milterExtra = "") => File.WriteAllText(_config, $"""
         [milter]
         listen = unix:{_socket}
         socket_group = postfix
@@ -48,8 +48,7 @@ public sealed partial class MailfilterdReloadTests : IAsyncLifetime
         [policy]
         local_domains = {localDomains}
         sign = never
-        encrypt = never
-        {extra}
+        encrypt = {encrypt}
         """);
 
     private static byte[] Message(string id, string from) => Encoding.ASCII.GetBytes(
@@ -123,7 +122,7 @@ public sealed partial class MailfilterdReloadTests : IAsyncLifetime
         await using var daemon = await DaemonProcess.StartMailfilterdAsync("unix:" + _socket, Path.Combine(_dir, "mailfilterd.log"), "--config", _config);
         await using var postfix = await PostfixInstance.StartAsync(new PostfixOptions { SmtpdMilters = "unix:" + _socket });
 
-        WriteConfig(hostname: "mx-after.example.test", localDomains: "example.net", extra: "encrypt = sometimes");
+        WriteConfig(hostname: "mx-after.example.test", localDomains: "example.net", encrypt: "sometimes");
         await ProcessRunner.RunAsync("/bin/kill", "-HUP", daemon.Pid.ToString(CultureInfo.InvariantCulture));
         await WaitForLogAsync(daemon, "reload refused");
         Assert.Contains("[policy] encrypt = sometimes", daemon.Log, StringComparison.Ordinal);
