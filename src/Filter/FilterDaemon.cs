@@ -30,9 +30,10 @@ public sealed class FilterDaemon : IAsyncDisposable
         _loggerFactory = loggerFactory;
         _testStages = extraStages?.ToList();
         Authd = new AuthdClient(new AuthdClientOptions { SocketPath = settings.AuthdSocket });
-        Pipeline = new OutboundPipeline(CreateStages(settings), loggerFactory.CreateLogger<OutboundPipeline>(), features);
+        Pipeline = new OutboundPipeline(CreateStages(settings), loggerFactory.CreateLogger<OutboundPipeline>(), features, Metrics);
         Listener = new MilterListener(settings.Listener, settings.Milter, Pipeline, loggerFactory.CreateLogger("MailFilter.Milter"));
-        Delivery = settings.Delivery.Enabled ? new DeliveryStack(settings, loggerFactory, Authd) : null;
+        Delivery = settings.Delivery.Enabled ? new DeliveryStack(settings, loggerFactory, Authd, Metrics) : null;
+        MetricsListener = settings.MetricsListen is { } metrics ? new Hosting.Metrics.MetricsListener(metrics, Metrics.Registry) : null;
     }
 
     /// <summary>The settings in force: those of the start, or of the last <see cref="Reload"/>.</summary>
@@ -42,6 +43,11 @@ public sealed class FilterDaemon : IAsyncDisposable
     public AuthdClient Authd { get; }
 
     public OutboundPipeline Pipeline { get; }
+
+    /// <summary>The process's metrics, served on <c>[metrics] listen</c> when set.</summary>
+    public FilterMetrics Metrics { get; } = new();
+
+    public Hosting.Metrics.MetricsListener? MetricsListener { get; }
 
     public MilterListener Listener { get; }
 
@@ -76,6 +82,7 @@ public sealed class FilterDaemon : IAsyncDisposable
     {
         Listener.Start();
         Delivery?.Start();
+        MetricsListener?.Start();
     }
 
     public Task StopAsync(CancellationToken cancellationToken = default) =>
@@ -84,6 +91,11 @@ public sealed class FilterDaemon : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Listener.DisposeAsync();
+        if (MetricsListener is not null)
+        {
+            await MetricsListener.DisposeAsync();
+        }
+
         if (Delivery is not null)
         {
             await Delivery.DisposeAsync();

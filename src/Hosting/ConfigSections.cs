@@ -23,6 +23,8 @@ public static class ConfigSections
         ["database"] = [Authd],
         ["discovery"] = [Authd],
         ["log"] = [Mailfilterd, Authd],
+        // listen is mailfilterd's, authd_listen mailfilter-authd's.
+        ["metrics"] = [Mailfilterd, Authd],
     };
 
     /// <summary>True when <paramref name="section"/> belongs to another program only: skip it.</summary>

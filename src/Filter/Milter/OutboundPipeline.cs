@@ -33,6 +33,7 @@ public sealed class OutboundPipeline : MilterHandler
 
     private volatile IReadOnlyList<IOutboundStage> _stages;
     private readonly ILogger _logger;
+    private readonly FilterMetrics? _metrics;
 
     private readonly MilterFeatures _features;
 
@@ -42,9 +43,10 @@ public sealed class OutboundPipeline : MilterHandler
     }
 
     /// <summary>Tests may negotiate differently (e.g. without HDR_LEADSPC) to see both Postfix behaviours.</summary>
-    internal OutboundPipeline(IReadOnlyList<IOutboundStage> stages, ILogger<OutboundPipeline> logger, MilterFeatures? features)
+    internal OutboundPipeline(IReadOnlyList<IOutboundStage> stages, ILogger<OutboundPipeline> logger, MilterFeatures? features, FilterMetrics? metrics = null)
     {
         _stages = stages;
+        _metrics = metrics;
         _logger = logger;
         _features = features ?? s_features;
     }
@@ -110,7 +112,10 @@ public sealed class OutboundPipeline : MilterHandler
         {
             foreach (var stage in StagesOf(context))
             {
-                if (await stage.RunAsync(outbound, cancellationToken) is { } final)
+                var stageStarted = Stopwatch.GetTimestamp();
+                var final = await stage.RunAsync(outbound, cancellationToken);
+                _metrics?.StageDuration.Observe(Stopwatch.GetElapsedTime(stageStarted).TotalSeconds, stage.Name);
+                if (final is not null)
                 {
                     verdict = final;
                     decidedBy = stage.Name;
@@ -133,6 +138,12 @@ public sealed class OutboundPipeline : MilterHandler
         }
 
         var elapsed = Stopwatch.GetElapsedTime(started);
+        if (_metrics is not null)
+        {
+            _metrics.Messages.Increment(FilterMetrics.Outcome(verdict, outbound.Results));
+            _metrics.MessageDuration.Observe(elapsed.TotalSeconds);
+        }
+
         Log.Message(_logger, outbound.QueueId, message.Sender.Address, message.Recipients.Count, message.Body.Length,
             outbound.Results.Count == 0 ? "passed" : string.Join(",", outbound.Results), verdict, decidedBy, elapsed.TotalMilliseconds);
         return verdict;
