@@ -33,8 +33,8 @@ mkdir -p "$lib"
 # Self-contained (the target needs no .NET), ReadyToRun (precompiled: the JIT has less to do at start-up;
 # measured in docs/benchmarks.md), no symbol files. Each program gets its own directory: their dependency
 # closures differ in a few assembly versions (the ASP.NET Core framework against NuGet packages), so one
-# shared directory could load the wrong one. The files they share byte for byte become hard links (stored
-# once in the .deb, and once on disk).
+# shared directory could load the wrong one. The files they share byte for byte become relative symbolic links
+# to the first program's copy (stored once in the .deb and on disk; the runtime follows them).
 publish() { # project name
   dotnet publish "$root/$1" -c Release -r linux-x64 --self-contained true \
     -p:PublishReadyToRun=true -p:DebugType=none -p:DebugSymbols=false -p:Version="$version" \
@@ -47,7 +47,19 @@ publish() { # project name
 publish src/Filter/MailFilter.Filter.csproj mailfilterd
 publish src/AuthServer/MailFilter.AuthServer.csproj mailfilter-authd
 publish src/Cli/MailFilter.Cli.csproj mailfilterctl
-hardlink --quiet --content --ignore-time "$lib" >/dev/null
+dedupe() { # dir reference-dir...
+  local dir=$1; shift
+  (cd "$lib/$dir" && find . -type f ! -name "$dir" ! -name "$dir.*") | while read -r f; do
+    for ref in "$@"; do
+      if [ -f "$lib/$ref/$f" ] && [ ! -L "$lib/$ref/$f" ] && cmp -s "$lib/$dir/$f" "$lib/$ref/$f"; then
+        ln -sfn "../$ref/${f#./}" "$lib/$dir/$f"
+        break
+      fi
+    done
+  done
+}
+dedupe mailfilterd mailfilter-authd
+dedupe mailfilterctl mailfilter-authd mailfilterd
 
 mkdir -p "$stage/usr/bin"
 for p in mailfilterd mailfilter-authd mailfilterctl; do
@@ -65,6 +77,8 @@ for page in "$here"/man/*.[0-9]; do
 done
 
 doc="$stage/usr/share/doc/mailfilterd"
+# lintian reads the overrides (and the reasons, in README.md) from here.
+install -D -m 0644 "$here/debian/lintian-overrides" "$stage/usr/share/lintian/overrides/mailfilterd"
 install -D -m 0644 "$here/debian/copyright" "$doc/copyright"
 install -D -m 0644 "$here/debian/README.Debian" "$doc/README.Debian"
 install -D -m 0644 "$root/postfix-conf/main.cf.snippet" "$doc/postfix-conf/main.cf.snippet"
@@ -73,8 +87,8 @@ install -D -m 0644 "$root/postfix-conf/README.md" "$doc/postfix-conf/README.md"
 when=$(git -C "$root" log -1 --format=%cD 2>/dev/null || date -R)
 commit=$(git -C "$root" log -1 --format=%h 2>/dev/null || echo unknown)
 printf 'mailfilterd (%s) bookworm; urgency=medium\n\n  * Built from commit %s.\n\n -- MailFilter <mailfilter@example.org>  %s\n' \
-  "$version" "$commit" "$when" | gzip -9n >"$doc/changelog.Debian.gz"
-chmod 0644 "$doc/changelog.Debian.gz"
+  "$version" "$commit" "$when" | gzip -9n >"$doc/changelog.gz"
+chmod 0644 "$doc/changelog.gz"
 
 mkdir -p "$stage/DEBIAN"
 size=$(du -sk --exclude=DEBIAN "$stage" | cut -f1)
