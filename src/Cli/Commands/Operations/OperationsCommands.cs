@@ -10,5 +10,6 @@ internal static class OperationsCommands
         root.Add(ConfigCommand.Create(context));
         root.Add(PostfixSetupCommand.Create(context));
         root.Add(DoctorCommand.Create(context));
+        root.Add(StatsCommand.Create(context));
     }
 }
