@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using MailFilter.Bench;
+using MailFilter.Bench.Milter;
 using MailFilter.Bench.Package;
 using MailFilter.Lab;
 using MailFilter.Milter;
@@ -115,17 +116,7 @@ try
     {
         await using var client = await MilterClient.ConnectAsync(endpoint);
         await client.NegotiateAsync();
-        var tx = new MilterTransaction
-        {
-            Sender = "<alice@example.test>",
-            Recipients = ["<bob@example.test>"],
-            Message = message,
-            Macros = new Dictionary<MilterCommand, IReadOnlyDictionary<string, string>>
-            {
-                [MilterCommand.Mail] = new Dictionary<string, string> { ["{auth_authen}"] = "alice" },
-                [MilterCommand.EndOfMessage] = new Dictionary<string, string> { ["i"] = "4XyZ" + c.ToString(CultureInfo.InvariantCulture) },
-            },
-        };
+        var tx = OutboundTransaction.Create(message, c);
         while (stopwatch.Elapsed < TimeSpan.FromSeconds(loadSeconds))
         {
             var result = await client.SendMessageAsync(tx);

@@ -119,37 +119,37 @@ public sealed partial class MailfilterdReloadTests : IAsyncLifetime
     [Fact]
     public async Task SighupWithABrokenFileKeepsTheRunningPolicyAndSaysWhatIsWrong()
     {
-        await using var daemon = await DaemonProcess.StartMailfilterdAsync("unix:" + _socket, Path.Combine(_dir, "mailfilterd.log"), "--config", _config);
-        await using var postfix = await PostfixInstance.StartAsync(new PostfixOptions { SmtpdMilters = "unix:" + _socket });
+        var (log, trace) = await ReloadThenSendAsync(() => WriteConfig("mx-after.example.test", "example.net", encrypt: "sometimes"), "reload refused");
 
-        WriteConfig(hostname: "mx-after.example.test", localDomains: "example.net", encrypt: "sometimes");
-        await ProcessRunner.RunAsync("/bin/kill", "-HUP", daemon.Pid.ToString(CultureInfo.InvariantCulture));
-        await WaitForLogAsync(daemon, "reload refused");
-        Assert.Contains("[policy] encrypt = sometimes", daemon.Log, StringComparison.Ordinal);
-
-        var sent = await postfix.SendAsync("alice@example.test", ["bob@example.org"], Message("after-broken", "alice@example.test"));
-        Assert.True(sent.Accepted, sent.ToString());
-        await postfix.WaitForDeliveriesAsync(1, TimeSpan.FromSeconds(30));
-        Assert.Equal("mx-before.example.test", TraceHost(DeliveredById(postfix)["after-broken@example.test"]));
-        Assert.Equal(0, await daemon.StopAsync());
+        Assert.Contains("[policy] encrypt = sometimes", log, StringComparison.Ordinal);
+        Assert.Equal("mx-before.example.test", trace);
     }
 
     [Fact]
     public async Task SighupThatChangesTheListenerSaysARestartIsNeededAndStillAppliesThePolicy()
     {
+        var (log, trace) = await ReloadThenSendAsync(() => WriteConfig("mx-after.example.test", "example.test", milterExtra: "max_connections = 10"), "configuration reloaded");
+
+        Assert.Contains("[milter] max_connections changed; it takes effect at the next restart", log, StringComparison.Ordinal);
+        Assert.Equal("mx-after.example.test", trace);
+    }
+
+    /// <summary>Starts mailfilterd and Postfix, rewrites the file, sends SIGHUP, waits for <paramref name="logged"/>, then
+    /// sends alice's message; returns the daemon's log and the host name in the delivered message's trace header.</summary>
+    private async Task<(string Log, string? Trace)> ReloadThenSendAsync(Action rewrite, string logged)
+    {
         await using var daemon = await DaemonProcess.StartMailfilterdAsync("unix:" + _socket, Path.Combine(_dir, "mailfilterd.log"), "--config", _config);
         await using var postfix = await PostfixInstance.StartAsync(new PostfixOptions { SmtpdMilters = "unix:" + _socket });
-
-        WriteConfig(hostname: "mx-after.example.test", localDomains: "example.test", milterExtra: "max_connections = 10");
+        rewrite();
         await ProcessRunner.RunAsync("/bin/kill", "-HUP", daemon.Pid.ToString(CultureInfo.InvariantCulture));
-        await WaitForLogAsync(daemon, "configuration reloaded");
-        Assert.Contains("[milter] max_connections changed; it takes effect at the next restart", daemon.Log, StringComparison.Ordinal);
+        await WaitForLogAsync(daemon, logged);
 
-        var sent = await postfix.SendAsync("alice@example.test", ["bob@example.org"], Message("after-listen", "alice@example.test"));
+        var sent = await postfix.SendAsync("alice@example.test", ["bob@example.org"], Message("after-reload", "alice@example.test"));
         Assert.True(sent.Accepted, sent.ToString());
         await postfix.WaitForDeliveriesAsync(1, TimeSpan.FromSeconds(30));
-        Assert.Equal("mx-after.example.test", TraceHost(DeliveredById(postfix)["after-listen@example.test"]));
+        var trace = TraceHost(DeliveredById(postfix)["after-reload@example.test"]);
         Assert.Equal(0, await daemon.StopAsync());
+        return (daemon.Log, trace);
     }
 
     private static async Task WaitForLogAsync(DaemonProcess daemon, string text)
