@@ -36,9 +36,11 @@ mkdir -p "$lib"
 # shared directory could load the wrong one. The files they share byte for byte become relative symbolic links
 # to the first program's copy (stored once in the .deb and on disk; the runtime follows them).
 publish() { # project name
+  # --artifacts-path: this build's intermediate files stay in the work directory, apart from the build output
+  # that tests may be running from at the same time.
   dotnet publish "$root/$1" -c Release -r linux-x64 --self-contained true \
     -p:PublishReadyToRun=true -p:DebugType=none -p:DebugSymbols=false -p:Version="$version" \
-    -o "$lib/$2" --nologo -v q -clp:ErrorsOnly
+    --artifacts-path "$work/artifacts" -o "$lib/$2" --nologo -v q -clp:ErrorsOnly
   # No web content, no appsettings: settings come from /etc/mailfilter/mailfilter.conf only.
   rm -rf "$lib/$2/wwwroot" "$lib/$2"/appsettings*.json "$lib/$2/web.config"
   find "$lib/$2" -type f -exec chmod 0644 {} +

@@ -49,6 +49,7 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+trap "exit 143" TERM INT
 
 in_ns() { ip netns exec "$ns" "$@"; }
 in_root() { in_ns chroot "$chr" "$@"; }
@@ -67,7 +68,7 @@ ls -l "${debs[@]}"
 
 step "lintian ${debs[0]##*/}"
 if command -v lintian >/dev/null; then
-  lintian --no-tag-display-limit "${debs[0]}" | tee "$work/lintian.txt" || true
+  lintian --tag-display-limit 0 "${debs[0]}" | tee "$work/lintian.txt" || true
   grep -q '^E: ' "$work/lintian.txt" && fail "lintian reports errors"
   echo "lintian: no errors ($(grep -c '^W: ' "$work/lintian.txt" || true) warnings, listed with reasons in packaging/deb/README.md)"
 fi
@@ -113,14 +114,18 @@ chroot "$chr" apt-get update -q >"$work/apt.log" 2>&1 || { tail "$work/apt.log";
 chroot "$chr" apt-get install -y -q --download-only "$deb1" swaks >>"$work/apt.log" 2>&1 || { tail -30 "$work/apt.log"; fail "apt-get download"; }
 in_root apt-get install -y -q "$deb1" swaks | tee -a "$work/apt.log" | grep -E '^(Setting up|mailfilterd:|applied|database)' || true
 in_root dpkg-query -W -f='${Status}\n' mailfilterd | grep -q "install ok installed" || { tail -40 "$work/apt.log"; fail "mailfilterd not installed"; }
-in_root dpkg-query -W -f='${Package} ${Status}\n' postfix libsodium23 postgresql | tee /dev/stderr | grep -vq "install ok installed" && fail "a dependency is missing"
+deps=$(in_root dpkg-query -W -f='${Package} ${Status}\n' postfix libsodium23 postgresql)
+echo "$deps"
+grep -vq "install ok installed" <<<"$deps" && fail "a dependency is missing"
 
 step "what postinst made"
 in_root getent passwd mailfilter >/dev/null || fail "no user mailfilter"
 in_root id -nG postfix | tr ' ' '\n' | grep -qx mailfilter || fail "postfix is not in group mailfilter"
-[ "$(stat -c '%a %U' "$chr/etc/mailfilter/master.key")" = "600 mailfilter" ] || fail "master key: $(stat -c '%a %U' "$chr/etc/mailfilter/master.key")"
-[ "$(stat -c '%a %U %G' "$chr/etc/mailfilter/mailfilter.conf")" = "640 root mailfilter" ] || fail "config: $(stat -c '%a %U %G' "$chr/etc/mailfilter/mailfilter.conf")"
-[ "$(stat -c '%a %U %G' "$chr/var/spool/postfix/mailfilter")" = "750 mailfilter postfix" ] || fail "milter socket directory"
+# Owners as the root's own /etc/passwd names them (its uids mean other users on the host).
+owner() { in_root stat -c "$1" "$2"; }
+[ "$(owner '%a %U' /etc/mailfilter/master.key)" = "600 mailfilter" ] || fail "master key: $(owner '%a %U' /etc/mailfilter/master.key)"
+[ "$(owner '%a %U %G' /etc/mailfilter/mailfilter.conf)" = "640 root mailfilter" ] || fail "config: $(owner '%a %U %G' /etc/mailfilter/mailfilter.conf)"
+[ "$(owner '%a %U %G' /var/spool/postfix/mailfilter)" = "750 mailfilter postfix" ] || fail "milter socket directory: $(owner '%a %U %G' /var/spool/postfix/mailfilter)"
 in_root runuser -u postgres -- psql -XAtc "SELECT max(version) FROM schema_migrations" mailfilter | grep -qx '[0-9]*' || fail "no migrations in database mailfilter"
 cat "$chr/var/lib/mailfilter/.created-by-package"
 key_sum=$(sha256sum <"$chr/etc/mailfilter/master.key")
@@ -186,7 +191,7 @@ stop_unit() { # unit
 step "start mailfilter-authd and mailfilterd as their units do"
 start_unit mailfilter-authd
 start_unit mailfilterd
-[ "$(stat -c '%G %a' "$chr/var/spool/postfix/mailfilter/milter.sock")" = "postfix 660" ] || fail "milter socket: $(stat -c '%G %a' "$chr/var/spool/postfix/mailfilter/milter.sock")"
+[ "$(owner '%G %a' /var/spool/postfix/mailfilter/milter.sock)" = "postfix 660" ] || fail "milter socket: $(owner '%G %a' /var/spool/postfix/mailfilter/milter.sock)"
 
 step "mailfilterctl postfix-setup --apply; start Postfix"
 in_root mailfilterctl postfix-setup --apply

@@ -62,6 +62,19 @@ public sealed class DoctorCommandTests(AuthdFixture authd) : IClassFixture<Authd
     }
 
     [Fact]
+    public async Task ItFindsAnLmtpSocketOutsideTheChrootOfDebiansLmtp()
+    {
+        var (scratch, _) = await SoundAsync();
+        using var _s = scratch;
+        File.AppendAllText(scratch.Config, "\n[delivery]\nlisten = unix:/run/mailfilter/lmtp.sock\n");
+
+        var result = await DoctorAsync(scratch);
+
+        Assert.Equal(1, result.Code);
+        Assert.Equal(["lmtp-chroot"], Problems(result.Out));
+    }
+
+    [Fact]
     public async Task ItFindsAWorldReadableMasterKey()
     {
         var (scratch, _) = await SoundAsync();

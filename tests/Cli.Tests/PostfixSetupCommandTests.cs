@@ -10,7 +10,7 @@ public sealed class PostfixSetupCommandTests
         listen = unix:{s.Queue}/mailfilter/milter.sock
 
         [delivery]
-        listen = unix:/run/mailfilter/lmtp.sock
+        listen = unix:{s.Queue}/mailfilter/lmtp.sock
         """;
 
     [Fact]
@@ -26,7 +26,7 @@ public sealed class PostfixSetupCommandTests
         Assert.Contains($"postconf -c {scratch.PostfixConfig} -e 'smtpd_milters = unix:mailfilter/milter.sock'", result.Out, StringComparison.Ordinal);
         Assert.Contains("'non_smtpd_milters = unix:mailfilter/milter.sock'", result.Out, StringComparison.Ordinal);
         Assert.Contains("'message_size_limit = 104857600'", result.Out, StringComparison.Ordinal);
-        Assert.Contains("'virtual_transport = lmtp:unix:/run/mailfilter/lmtp.sock'", result.Out, StringComparison.Ordinal);
+        Assert.Contains("'virtual_transport = lmtp:unix:mailfilter/lmtp.sock'", result.Out, StringComparison.Ordinal);
         Assert.Contains("run with --apply", result.Out, StringComparison.Ordinal);
         Assert.Equal(before, File.ReadAllText(Path.Combine(scratch.PostfixConfig, "main.cf")));
     }
@@ -73,9 +73,11 @@ public sealed class PostfixSetupCommandTests
     public async Task AnInetMilterIsNamedAsItListensAndASocketOutsideTheChrootIsCalledOut()
     {
         using var scratch = new OperationsScratch(string.Empty);
-        scratch.WriteConfig("[milter]\nlisten = unix:/run/mailfilter/milter.sock\n");
+        scratch.WriteConfig("[milter]\nlisten = unix:/run/mailfilter/milter.sock\n[delivery]\nlisten = unix:/run/mailfilter/lmtp.sock\n");
         var outside = await OperationsScratch.RunAsync("postfix-setup", "--config", scratch.Config, "--postfix-config", scratch.PostfixConfig);
         Assert.Contains("is outside smtpd's chroot", outside.Out, StringComparison.Ordinal);
+        Assert.Contains("[delivery] listen", outside.Out, StringComparison.Ordinal);
+        Assert.Contains("is outside lmtp(8)'s chroot", outside.Out, StringComparison.Ordinal);
 
         scratch.WriteConfig("[milter]\nlisten = inet:127.0.0.1:8891\n");
         var inet = await OperationsScratch.RunAsync("postfix-setup", "--config", scratch.Config, "--postfix-config", scratch.PostfixConfig);

@@ -45,6 +45,25 @@ internal static class DoctorChecks
             findings.Add(SocketAccess(ours["unix:".Length..]));
         }
 
+        bool lmtpChrooted = await postconf.GetServiceFieldAsync("lmtp/unix/chroot", ct) is "y";
+        if (PostfixPlan.LmtpSpec(conf, queue, lmtpChrooted) is var (lmtp, lmtpSpec, lmtpProblem))
+        {
+            findings.Add(lmtpProblem is null
+                ? Finding.Ok("lmtp-chroot", $"{lmtp} is reachable from lmtp(8)")
+                : Finding.Problem("lmtp-chroot", lmtpProblem, $"set [delivery] listen = unix:{queue.TrimEnd('/')}/mailfilter/lmtp.sock, then mailfilterctl postfix-setup --apply"));
+            string transport = current.GetValueOrDefault("virtual_transport", "virtual");
+            if (lmtpProblem is null && transport != "lmtp:" + lmtpSpec)
+            {
+                findings.Add(Finding.Warning("lmtp-wired", $"virtual_transport = {transport}, not mailfilterd's delivery agent (lmtp:{lmtpSpec}): inbound mail is not decrypted (fine if local_transport or a transport map names it)",
+                    "mailfilterctl postfix-setup --apply"));
+            }
+
+            if (lmtp.StartsWith("unix:", StringComparison.Ordinal) && File.Exists(lmtp["unix:".Length..]))
+            {
+                findings.Add(SocketAccess(lmtp["unix:".Length..]));
+            }
+        }
+
         return findings;
     }
 

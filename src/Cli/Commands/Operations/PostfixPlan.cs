@@ -20,9 +20,21 @@ internal sealed record PostfixPlan(IReadOnlyList<PostfixPlan.Change> Changes, IR
     public const string DefaultMilter = "inet:127.0.0.1:8891";
 
     /// <summary>mailfilterd's first milter socket (<c>[milter] listen</c>) as it listens, and as main.cf must name it.</summary>
-    public static (string Ours, string Spec, string? Problem) MilterSpec(ConfFile conf, string queueDirectory, bool chrooted)
+    public static (string Ours, string Spec, string? Problem) MilterSpec(ConfFile conf, string queueDirectory, bool chrooted) =>
+        SocketSpec(ConfFile.Endpoints(conf.Get("milter", "listen", DefaultMilter)).FirstOrDefault() ?? DefaultMilter,
+            queueDirectory, chrooted, $"[milter] listen ({conf.Where("milter", "listen")})", "smtpd", "milter.sock", "inet:127.0.0.1:8891");
+
+    /// <summary>The delivery agent's first socket (<c>[delivery] listen</c>), or null when it is off.</summary>
+    public static (string Ours, string Spec, string? Problem)? LmtpSpec(ConfFile conf, string queueDirectory, bool chrooted) =>
+        ConfFile.Endpoints(conf.Get("delivery", "listen", "none")).FirstOrDefault() is { } listen
+            ? SocketSpec(listen, queueDirectory, chrooted, $"[delivery] listen ({conf.Where("delivery", "listen")})", "lmtp(8)", "lmtp.sock", "inet:127.0.0.1:PORT")
+            : null;
+
+    /// <summary>A socket as Postfix must name it: a unix path under the queue directory relative to it (Postfix opens
+    /// relative paths from there, which is also a chrooted daemon's root); anything else as it is, with a problem when
+    /// the daemon that connects is chrooted and the path is outside.</summary>
+    private static (string Ours, string Spec, string? Problem) SocketSpec(string ours, string queueDirectory, bool chrooted, string setting, string client, string file, string inet)
     {
-        string ours = ConfFile.Endpoints(conf.Get("milter", "listen", DefaultMilter)).FirstOrDefault() ?? DefaultMilter;
         if (!ours.StartsWith("unix:", StringComparison.Ordinal))
         {
             return (ours, ours, null);
@@ -32,18 +44,16 @@ internal sealed record PostfixPlan(IReadOnlyList<PostfixPlan.Change> Changes, IR
         string queue = Path.GetFullPath(queueDirectory).TrimEnd('/') + "/";
         if (path.StartsWith(queue, StringComparison.Ordinal))
         {
-            // Postfix opens a relative milter path from its queue directory, which is also smtpd's chroot.
             return (ours, "unix:" + path[queue.Length..], null);
         }
 
         return (ours, ours, chrooted
-            ? $"[milter] listen = {ours} ({conf.Where("milter", "listen")}) is outside smtpd's chroot {queueDirectory}: smtpd cannot reach it. "
-              + $"Listen on unix:{queue}mailfilter/milter.sock (main.cf: unix:mailfilter/milter.sock) or on inet:127.0.0.1:8891"
+            ? $"{setting} = {ours} is outside {client}'s chroot {queueDirectory}: {client} cannot reach it. Listen on unix:{queue}mailfilter/{file} or on {inet}"
             : null);
     }
 
     public static PostfixPlan Compute(IReadOnlyDictionary<string, string> current, ConfFile conf, bool chrooted, IReadOnlyCollection<string> dkimSigners,
-        IReadOnlySet<string>? explicitlySet = null)
+        IReadOnlySet<string>? explicitlySet = null, bool lmtpChrooted = false)
     {
         var changes = new List<Change>();
         var unchanged = new List<string>();
@@ -89,9 +99,13 @@ internal sealed record PostfixPlan(IReadOnlyList<PostfixPlan.Change> Changes, IR
             unchanged.Add("message_size_limit");
         }
 
-        var lmtp = ConfFile.Endpoints(conf.Get("delivery", "listen", "none")).FirstOrDefault();
-        if (lmtp is not null)
+        if (LmtpSpec(conf, queue, lmtpChrooted) is var (_, lmtp, lmtpProblem))
         {
+            if (lmtpProblem is not null)
+            {
+                notes.Add(lmtpProblem);
+            }
+
             Want("virtual_transport", "lmtp:" + lmtp, "mailbox delivery through mailfilterd's delivery agent (decrypt, verify, stamp)");
             Want("lmtp_send_xforward_command", "yes", "the queue id keys mailfilterd's delivery log lines");
             string before = current.GetValueOrDefault("virtual_transport", "virtual");

@@ -93,7 +93,8 @@ internal static class PostfixSetupCommand
             signers.Add(openDkim);
         }
 
-        return PostfixPlan.Compute(current, conf, chrooted, signers, await postconf.ExplicitNamesAsync(ct));
+        bool lmtpChrooted = await postconf.GetServiceFieldAsync("lmtp/unix/chroot", ct) is "y";
+        return PostfixPlan.Compute(current, conf, chrooted, signers, await postconf.ExplicitNamesAsync(ct), lmtpChrooted);
     }
 
     private static void Print(TextWriter o, Postconf postconf, PostfixPlan plan, bool applied, bool reloaded)
