@@ -41,9 +41,18 @@ cleanup() {
   if [ -x "$chr/usr/sbin/postfix" ] && [ -f "$chr/var/spool/postfix/pid/master.pid" ]; then
     in_ns chroot "$chr" postfix stop >/dev/null 2>&1
   fi
+  # Anything still running inside the root (started by a package script, say) is ours: found by its root, by PID.
+  for p in /proc/[0-9]*; do
+    [ "$(readlink "$p/root" 2>/dev/null)" = "$chr" ] || continue
+    case "$(cat "$p/cmdline" 2>/dev/null | tr '\0' ' ')" in *postgres*) ;; *) kill -TERM "${p#/proc/}" 2>/dev/null ;; esac
+  done
   if [ -d "$chr/etc/postgresql" ]; then
     in_ns chroot "$chr" sh -c 'for c in /etc/postgresql/*/*; do pg_ctlcluster "$(basename "$(dirname "$c")")" "$(basename "$c")" stop -m fast; done' >/dev/null 2>&1
   fi
+  sleep 1
+  for p in /proc/[0-9]*; do
+    [ "$(readlink "$p/root" 2>/dev/null)" = "$chr" ] && kill -KILL "${p#/proc/}" 2>/dev/null
+  done
   for m in dev/pts dev proc sys; do mountpoint -q "$chr/$m" && umount -l "$chr/$m"; done
   ip netns list 2>/dev/null | grep -qw "$ns" && ip netns delete "$ns"
   rm -rf "$work"
@@ -111,8 +120,8 @@ step "apt install $deb1 (Depends from the mirror)"
 export DEBIAN_FRONTEND=noninteractive
 chroot "$chr" apt-get update -q >"$work/apt.log" 2>&1 || { tail "$work/apt.log"; fail "apt-get update"; }
 # Download with the network; install inside the namespace, so that what postinst starts (PostgreSQL) listens there.
-chroot "$chr" apt-get install -y -q --download-only "$deb1" swaks >>"$work/apt.log" 2>&1 || { tail -30 "$work/apt.log"; fail "apt-get download"; }
-in_root apt-get install -y -q "$deb1" swaks | tee -a "$work/apt.log" | grep -E '^(Setting up|mailfilterd:|applied|database)' || true
+chroot "$chr" apt-get install -y -q --download-only "$deb1" >>"$work/apt.log" 2>&1 || { tail -30 "$work/apt.log"; fail "apt-get download"; }
+in_root apt-get install -y -q "$deb1" | tee -a "$work/apt.log" | grep -E '^(Setting up|mailfilterd:|applied|database)' || true
 in_root dpkg-query -W -f='${Status}\n' mailfilterd | grep -q "install ok installed" || { tail -40 "$work/apt.log"; fail "mailfilterd not installed"; }
 deps=$(in_root dpkg-query -W -f='${Package} ${Status}\n' postfix libsodium23 postgresql)
 echo "$deps"
@@ -169,8 +178,9 @@ start_unit() { # unit
   local before; before=$(grep -c READY=1 "$notify_log" 2>/dev/null || true)
   local groups=(--clear-groups)
   [ -n "$supp" ] && groups=(--groups="$supp")
+  # Not through a shell function: ip, chroot, setpriv and env each exec the next, so $! is the daemon's PID.
   # shellcheck disable=SC2086
-  in_ns chroot "$chr" setpriv --reuid="$user" --regid="$group" "${groups[@]}" \
+  ip netns exec "$ns" chroot "$chr" setpriv --reuid="$user" --regid="$group" "${groups[@]}" \
     env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin NOTIFY_SOCKET=/run/e2e-notify.sock "${env[@]}" $exec >>"$work/$unit.log" 2>&1 &
   pids+=($!)
   eval "pid_$(echo "$unit" | tr - _)=$!"
