@@ -266,8 +266,12 @@ in_root postfix stop >/dev/null
 stop_unit mailfilterd
 stop_unit mailfilter-authd
 in_root apt-get purge -y -q mailfilterd >>"$work/apt.log" 2>&1 || { tail -30 "$work/apt.log"; fail "purge"; }
-left=$(cd "$chr" && find . -xdev \( -path ./proc -o -path ./sys -o -path ./dev -o -path ./tmp \) -prune -o -iname '*mailfilter*' -print)
+# Any file whose name says mailfilter and that no installed package owns (dovecot ships a page about its own
+# mail_filter plugin) would be a leftover of ours.
+left=$(cd "$chr" && find . -xdev \( -path ./proc -o -path ./sys -o -path ./dev -o -path ./tmp \) -prune -o -iname '*mailfilter*' -print |
+  while read -r f; do in_root dpkg -S "${f#.}" >/dev/null 2>&1 || echo "$f"; done)
 [ -z "$left" ] || fail "left after purge: $left"
+in_root dpkg-query -W mailfilterd >/dev/null 2>&1 && fail "mailfilterd still known to dpkg"
 in_root getent passwd mailfilter && fail "user mailfilter left"
 in_root getent group mailfilter && fail "group mailfilter left"
 [ -z "$(in_root runuser -u postgres -- psql -XAtc "SELECT datname FROM pg_database WHERE datname = 'mailfilter' UNION ALL SELECT rolname FROM pg_roles WHERE rolname = 'mailfilter'")" ] \
