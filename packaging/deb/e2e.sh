@@ -271,7 +271,7 @@ in_root apt-get purge -y -q mailfilterd >>"$work/apt.log" 2>&1 || { tail -30 "$w
 left=$(cd "$chr" && find . -xdev \( -path ./proc -o -path ./sys -o -path ./dev -o -path ./tmp \) -prune -o -iname '*mailfilter*' -print |
   while read -r f; do in_root dpkg -S "${f#.}" >/dev/null 2>&1 || echo "$f"; done)
 [ -z "$left" ] || fail "left after purge: $left"
-in_root dpkg-query -W mailfilterd >/dev/null 2>&1 && fail "mailfilterd still known to dpkg"
+in_root dpkg-query -W -f='${Status}' mailfilterd 2>/dev/null | grep -qE 'installed|config-files|half' && fail "dpkg still has mailfilterd"
 in_root getent passwd mailfilter && fail "user mailfilter left"
 in_root getent group mailfilter && fail "group mailfilter left"
 [ -z "$(in_root runuser -u postgres -- psql -XAtc "SELECT datname FROM pg_database WHERE datname = 'mailfilter' UNION ALL SELECT rolname FROM pg_roles WHERE rolname = 'mailfilter'")" ] \
