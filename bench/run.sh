@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs MailFilter's benchmarks and writes their results into docs/benchmarks.md (each into its own
-# section, with the machine and the date). One command: bench/run.sh [milter] [mime] [crypto] [authd] [outbound] [pipeline] [registry] [fuzz]
+# section, with the machine and the date). One command: bench/run.sh [milter] [mime] [crypto] [authd] [outbound] [pipeline] [registry] [package] [fuzz]
 # (default: milter mime crypto authd outbound pipeline registry; "fuzz" is the long 1,000,000-case MIME mutation run). Runs as root
 # (the milter benchmark starts private Postfix instances). Close other work first: the numbers are
 # only as quiet as the machine.
@@ -42,8 +42,13 @@ for b in "${what[@]}"; do
       dotnet bench/Registry/bin/Release/net10.0/MailFilter.Bench.Registry.dll ;;
     fuzz)
       dotnet run -c Release --project bench/Mime -- fuzz --cases 1000000 --write "$out" ;;
+    package)
+      packaging/deb/build.sh >/dev/null
+      dotnet build src/AuthServer -c Release --nologo -v q -clp:ErrorsOnly
+      dotnet build bench/Package -c Release --nologo -v q -clp:ErrorsOnly
+      dotnet bench/Package/bin/Release/net10.0/MailFilter.Bench.Package.dll --deb "$(ls -t artifacts/deb/mailfilterd_*_amd64.deb | head -1)" --runs 10 --load-seconds 30 ;;
     *)
-      echo "bench/run.sh: unknown benchmark \"$b\" (milter, mime, crypto, authd, outbound, pipeline, registry, fuzz)" >&2; exit 64 ;;
+      echo "bench/run.sh: unknown benchmark \"$b\" (milter, mime, crypto, authd, outbound, pipeline, registry, package, fuzz)" >&2; exit 64 ;;
   esac
 done
 echo "results in $out"

@@ -2,6 +2,7 @@
 # Sourced by scripts/test.sh, scripts/demo.sh and bench/run.sh. Needs root (or sudo).
 install_deps() {
   local pkgs=(postfix miltertest swaks opendkim opendkim-tools python3 libsodium23 age
+              debootstrap lintian systemd man-db groff-base util-linux  # packaging/deb: build.sh, e2e.sh, systemd-analyze verify, man pages
               python3-dkim python3-nacl postgresql dovecot-core dovecot-lmtpd dovecot-imapd
               ca-certificates procps iproute2
               openssl     # the pipeline benchmark makes OpenDKIM's Ed25519 key

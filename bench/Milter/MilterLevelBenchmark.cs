@@ -74,17 +74,7 @@ internal static class MilterLevelBenchmark
             var samples = latencies[c] = new List<double>(100_000);
             await using var client = await MilterClient.ConnectAsync(endpoint);
             await client.NegotiateAsync();
-            var tx = new MilterTransaction
-            {
-                Sender = "<alice@example.test>",
-                Recipients = ["<bob@example.test>"],
-                Message = message,
-                Macros = new Dictionary<MilterCommand, IReadOnlyDictionary<string, string>>
-                {
-                    [MilterCommand.Mail] = new Dictionary<string, string> { ["{auth_authen}"] = "alice" },
-                    [MilterCommand.EndOfMessage] = new Dictionary<string, string> { ["i"] = "4XyZ" + c.ToString(CultureInfo.InvariantCulture) },
-                },
-            };
+            var tx = OutboundTransaction.Create(message, c);
             var interval = ratePerConnection is { } rate ? TimeSpan.FromSeconds(1 / rate) : TimeSpan.Zero;
             var next = stopwatch.Elapsed + interval * Random.Shared.NextDouble(); // spread the connections' schedules
             while (stopwatch.Elapsed < deadline)

@@ -47,6 +47,11 @@ public sealed class AuthServerHost : IAsyncDisposable
 
     public KeyService Keys { get; }
 
+    /// <summary>The counters and histograms served on <c>[metrics] authd_listen</c>.</summary>
+    public AuthdMetrics Metrics { get; private init; } = null!;
+
+    private Hosting.Metrics.MetricsListener? _metricsListener;
+
     public ILogger Logger => _app.Logger;
 
     /// <summary>Runs the start-up checks and starts listening. Throws <see cref="MasterKeyException"/>, <see cref="MigrationException"/>, Npgsql's exceptions or <see cref="IOException"/>.</summary>
@@ -138,6 +143,8 @@ public sealed class AuthServerHost : IAsyncDisposable
             var maintenance = new RegistryMaintenance(registry, addresses, settings.Registry, registryLogger);
             var limiter = new ClientRateLimiter(settings.Registry.QueryRate, settings.Registry.QueryBurst);
             var apiLogger = app.Logger;
+            var metrics = new AuthdMetrics();
+            app.Use(metrics.Middleware);
             app.Use((context, next) => Api.HandleErrorsAsync(context, next, apiLogger));
             app.Use((context, next) =>
             {
@@ -189,7 +196,14 @@ public sealed class AuthServerHost : IAsyncDisposable
                     d.CacheTtl.ToString("c", CultureInfo.InvariantCulture), d.MaxStale.ToString("c", CultureInfo.InvariantCulture), d.Timeout.ToString("c", CultureInfo.InvariantCulture));
             }
 
-            return new AuthServerHost(app, database, masterKey, settings, keys, connectionLogging);
+            var host = new AuthServerHost(app, database, masterKey, settings, keys, connectionLogging) { Metrics = metrics };
+            if (settings.MetricsListen is { } metricsEndpoint)
+            {
+                host._metricsListener = new Hosting.Metrics.MetricsListener(metricsEndpoint, metrics.Registry);
+                host._metricsListener.Start();
+            }
+
+            return host;
         }
         catch
         {
@@ -220,6 +234,11 @@ public sealed class AuthServerHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_metricsListener is not null)
+        {
+            await _metricsListener.DisposeAsync();
+        }
+
         await _app.DisposeAsync();
         await _database.DisposeAsync();
         _masterKey.Dispose();

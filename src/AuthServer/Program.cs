@@ -10,7 +10,7 @@ using Npgsql;
 // mailfilter-authd [--config PATH] [--migrate [--json]] [--create-master-key]
 // Runs in the foreground; built-in defaults when no config file is given; SIGTERM stops it gracefully.
 string? configPath = null;
-bool migrate = false, json = false, createMasterKey = false;
+bool migrate = false, json = false, createMasterKey = false, checkOnly = false, schemaStatus = false;
 for (int i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -27,18 +27,26 @@ for (int i = 0; i < args.Length; i++)
         case "--create-master-key":
             createMasterKey = true;
             break;
+        case "--check-config":
+            checkOnly = true;
+            break;
+        case "--schema-status":
+            schemaStatus = true;
+            break;
         case "--version":
             Console.WriteLine($"mailfilter-authd {AuthServerHost.Version}");
             return 0;
         case "-h" or "--help":
             Console.WriteLine("""
-                usage: mailfilter-authd [--config PATH] [--migrate [--json] | --create-master-key]
+                usage: mailfilter-authd [--config PATH] [--migrate [--json] | --schema-status [--json] | --create-master-key | --check-config]
 
                 The MailFilter key authority: runs in the foreground until SIGTERM.
                   --config PATH          settings file (INI, [authd] [database] [log]); without it, built-in defaults
                   --migrate              apply pending database migrations and exit (mailfilterctl db migrate runs this)
-                  --json                 with --migrate: print the result as JSON
+                  --schema-status        print the database's schema version and the pending migrations (exit 1 if any); apply nothing
+                  --json                 with --migrate or --schema-status: print the result as JSON
                   --create-master-key    create [authd] master_key (32 random bytes, mode 0600) and exit; never overwrites
+                  --check-config         check the settings, print every problem, exit (0 valid, 78 not)
                   --version              print the version
                 """);
             return 0;
@@ -60,7 +68,18 @@ if (configPath is not null)
     configuration.AddIniFile(Path.GetFullPath(configPath), optional: false, reloadOnChange: false);
 }
 
-var settings = AuthSettings.Load(configuration.Build(), out var errors);
+IConfiguration built;
+try
+{
+    built = configuration.Build();
+}
+catch (Exception e) when (e is InvalidDataException or FormatException)
+{
+    Console.Error.WriteLine($"mailfilter-authd: {configPath}: not an INI file: {(e.InnerException ?? e).Message} (use [section] and key = value lines)");
+    return 78; // EX_CONFIG
+}
+
+var settings = AuthSettings.Load(built, out var errors);
 if (errors.Count > 0)
 {
     foreach (var error in errors)
@@ -71,6 +90,12 @@ if (errors.Count > 0)
     return 78; // EX_CONFIG
 }
 
+if (checkOnly)
+{
+    Console.WriteLine($"mailfilter-authd: {configPath ?? "built-in defaults"}: valid");
+    return 0;
+}
+
 try
 {
     if (createMasterKey)
@@ -78,6 +103,33 @@ try
         MasterKey.Create(settings.MasterKeyPath);
         Console.WriteLine($"mailfilter-authd: created master key {settings.MasterKeyPath} (mode 0600); back it up: without it no private key opens");
         return 0;
+    }
+
+    if (schemaStatus)
+    {
+        await using var database = new Database(settings.Database);
+        int current = await new MigrationRunner(database).CurrentVersionAsync(CancellationToken.None);
+        var pending = MigrationRunner.All.Where(m => m.Version > current).ToList();
+        if (json)
+        {
+            Console.WriteLine(JsonSerializer.Serialize(new
+            {
+                database = settings.Database.ToString(),
+                current,
+                latest = MigrationRunner.LatestVersion,
+                pending = pending.Select(m => new { version = m.Version, name = m.Name }),
+            }));
+        }
+        else
+        {
+            Console.WriteLine($"database {settings.Database}: schema version {current} of {MigrationRunner.LatestVersion}");
+            foreach (var m in pending)
+            {
+                Console.WriteLine($"pending {m.Version:D4}_{m.Name}");
+            }
+        }
+
+        return pending.Count == 0 ? 0 : 1;
     }
 
     if (migrate)
@@ -110,9 +162,13 @@ try
     await using var host = await AuthServerHost.StartAsync(settings);
     var notify = new MailFilter.Hosting.SdNotify();
     notify.Ready("serving keys");
+    using var stopping = new CancellationTokenSource();
+    var watchdog = notify.RunWatchdogAsync(stopping.Token);
     await host.WaitForShutdownAsync();
-    notify.Stopping("stopping");
+    notify.Stopping("finishing requests in flight");
     await host.StopAsync();
+    await stopping.CancelAsync();
+    await watchdog;
     return 0;
 }
 catch (MasterKeyException e)

@@ -45,6 +45,15 @@ internal static partial class Log
     [LoggerMessage(2012, LogLevel.Debug, "{QueueId}: from=<{Sender}> outbound ({How})")]
     public static partial void Outbound(ILogger logger, string queueId, string sender, string how);
 
+    [LoggerMessage(2013, LogLevel.Information, "configuration reloaded from {Path}: messages from now on use it; stages {Stages}")]
+    public static partial void Reloaded(ILogger logger, string path, string stages);
+
+    [LoggerMessage(2014, LogLevel.Error, "reload refused, the running settings stay: {Path}: {Error}")]
+    public static partial void ReloadRefused(ILogger logger, string path, string error);
+
+    [LoggerMessage(2015, LogLevel.Warning, "reload: {Setting} changed; it takes effect at the next restart (systemctl restart mailfilterd)")]
+    public static partial void RestartNeeded(ILogger logger, string setting);
+
     // 2050-2069: the delivery agent (LMTP).
 
     [LoggerMessage(2050, LogLevel.Information, "{QueueId}: to=<{Recipient}> from=<{Sender}> result={Result} reason={Reason} decrypted={Decrypted} store={Store} reply={Reply} detail={Detail} time={Milliseconds:F2}ms")]

@@ -2,7 +2,6 @@ using MailFilter.Filter;
 using MailFilter.Filter.Configuration;
 using MailFilter.Hosting;
 using MailFilter.Milter;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -20,6 +19,7 @@ if (Environment.GetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLET
     Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1");
 }
 string? configPath = null;
+bool checkOnly = false;
 var milterOverrides = new List<string>();
 for (int i = 0; i < args.Length; i++)
 {
@@ -31,18 +31,22 @@ for (int i = 0; i < args.Length; i++)
         case "--milter" when i + 1 < args.Length:
             milterOverrides.Add(args[++i]);
             break;
+        case "--check-config":
+            checkOnly = true;
+            break;
         case "--version":
             Console.WriteLine($"mailfilterd {ThisAssembly.Version}");
             return 0;
         case "-h" or "--help":
             Console.WriteLine("""
-                usage: mailfilterd [--config PATH] [--milter SPEC]...
+                usage: mailfilterd [--config PATH] [--milter SPEC]... [--check-config]
 
-                Runs the MailFilter milter listener in the foreground until SIGTERM.
-                  --config PATH   settings file (INI); without it, built-in defaults
-                  --milter SPEC   listen here instead of [milter] listen; Postfix syntax:
-                                  unix:/path or inet:127.0.0.1:8891 (may be repeated)
-                  --version       print the version
+                Runs the MailFilter milter listener in the foreground until SIGTERM; SIGHUP rereads the settings.
+                  --config PATH    settings file (INI); without it, built-in defaults
+                  --milter SPEC    listen here instead of [milter] listen; Postfix syntax:
+                                   unix:/path or inet:127.0.0.1:8891 (may be repeated)
+                  --check-config   check the settings, print every problem, exit (0 valid, 78 not)
+                  --version        print the version
                 """);
             return 0;
         default:
@@ -51,25 +55,8 @@ for (int i = 0; i < args.Length; i++)
     }
 }
 
-var configuration = new ConfigurationBuilder();
-if (configPath is not null)
-{
-    if (!File.Exists(configPath))
-    {
-        Console.Error.WriteLine($"mailfilterd: config file {configPath} does not exist");
-        return 78; // EX_CONFIG
-    }
-
-    configuration.AddIniFile(Path.GetFullPath(configPath), optional: false, reloadOnChange: false);
-}
-
-if (milterOverrides.Count > 0)
-{
-    configuration.AddInMemoryCollection([new("milter:listen", string.Join(",", milterOverrides))]);
-}
-
-var settings = FilterSettings.Load(configuration.Build(), out var errors);
-if (errors.Count > 0)
+var config = FilterConfigFile.Load(configPath, milterOverrides, out var errors);
+if (config is null)
 {
     foreach (var error in errors)
     {
@@ -79,6 +66,13 @@ if (errors.Count > 0)
     return 78; // EX_CONFIG
 }
 
+if (checkOnly)
+{
+    Console.WriteLine($"mailfilterd: {configPath ?? "built-in defaults"}: valid");
+    return 0;
+}
+
+var settings = config.Settings;
 var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { Args = [] });
 builder.Logging.AddMailFilterJournal(settings.LogLevel);
 builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
@@ -88,6 +82,8 @@ builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = drain + TimeSpa
 builder.Services.AddSingleton(settings);
 builder.Services.AddSingleton(sp => new FilterDaemon(settings, sp.GetRequiredService<ILoggerFactory>()));
 builder.Services.AddSingleton(new SdNotify());
+builder.Services.AddSingleton(sp => new ConfigReloader(configPath, milterOverrides, config, sp.GetRequiredService<FilterDaemon>(),
+    sp.GetRequiredService<SdNotify>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger<ConfigReloader>()));
 builder.Services.AddHostedService<FilterService>();
 
 using var host = builder.Build();

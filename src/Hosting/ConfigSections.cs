@@ -24,6 +24,8 @@ public static class ConfigSections
         ["discovery"] = [Authd],
         ["registry"] = [Authd],
         ["log"] = [Mailfilterd, Authd],
+        // listen is mailfilterd's, authd_listen mailfilter-authd's.
+        ["metrics"] = [Mailfilterd, Authd],
     };
 
     /// <summary>True when <paramref name="section"/> belongs to another program only: skip it.</summary>

@@ -54,4 +54,45 @@ public class SdNotifyTests
     {
         new SdNotify("/nonexistent/notify.sock").Ready("nobody listens");
     }
+
+    [Fact]
+    public async Task WithWatchdogSecTheWatchdogIsFedAtHalfTheInterval()
+    {
+        string name = "mailfilter-test-" + Guid.NewGuid().ToString("N");
+        using var systemd = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
+        systemd.Bind(new UnixDomainSocketEndPoint("\0" + name));
+        var notify = new SdNotify("@" + name, watchdogUsec: "200000", watchdogPid: Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(TimeSpan.FromMilliseconds(200), notify.WatchdogInterval);
+        using var cts = new CancellationTokenSource();
+        var feeding = notify.RunWatchdogAsync(cts.Token);
+        var buffer = new byte[64];
+        for (int i = 0; i < 3; i++)
+        {
+            int n = await systemd.ReceiveAsync(buffer, SocketFlags.None).WaitAsync(TimeSpan.FromSeconds(5));
+            Assert.Equal("WATCHDOG=1", Encoding.UTF8.GetString(buffer, 0, n));
+        }
+
+        await cts.CancelAsync();
+        await feeding.WaitAsync(TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public async Task AWatchdogMeantForAnotherProcessOrAbsentIsNotFed()
+    {
+        Assert.Null(new SdNotify("@x", watchdogUsec: "200000", watchdogPid: "1").WatchdogInterval);
+        var none = new SdNotify("@x", watchdogUsec: string.Empty, watchdogPid: string.Empty);
+        Assert.Null(none.WatchdogInterval);
+        await none.RunWatchdogAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(1));
+    }
+
+    [Fact]
+    public void ReloadingIsAnnouncedWithItsStatus()
+    {
+        string name = "mailfilter-test-" + Guid.NewGuid().ToString("N");
+        using var systemd = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
+        systemd.Bind(new UnixDomainSocketEndPoint("\0" + name));
+        new SdNotify("@" + name).Reloading("reloading /etc/mailfilter/mailfilter.conf");
+        var buffer = new byte[128];
+        Assert.Equal("RELOADING=1\nSTATUS=reloading /etc/mailfilter/mailfilter.conf", Encoding.UTF8.GetString(buffer, 0, systemd.Receive(buffer)));
+    }
 }

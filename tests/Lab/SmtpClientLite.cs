@@ -14,7 +14,7 @@ public static class SmtpClientLite
 {
     public static async Task<SmtpResult> SendAsync(string host, int port, string from, IReadOnlyList<string> recipients, byte[] message,
         string helo = "client.example.test", (string User, string Password)? auth = null, string source = "127.0.0.1",
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default, Func<Task>? beforeEndOfData = null)
     {
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         socket.Bind(new IPEndPoint(IPAddress.Parse(source), 0));
@@ -103,7 +103,20 @@ public static class SmtpClientLite
             return new SmtpResult("data-command", data.Code, data.Text);
         }
 
-        await stream.WriteAsync(DotStuff(message), cancellationToken);
+        var stuffed = DotStuff(message);
+        if (beforeEndOfData is not null)
+        {
+            // Hold the session open with the whole message sent but the terminating "." (a session in flight).
+            await stream.WriteAsync(stuffed.AsMemory(0, stuffed.Length - 3), cancellationToken);
+            await stream.FlushAsync(cancellationToken);
+            await beforeEndOfData();
+            await stream.WriteAsync(stuffed.AsMemory(stuffed.Length - 3), cancellationToken);
+        }
+        else
+        {
+            await stream.WriteAsync(stuffed, cancellationToken);
+        }
+
         var final = await ReadReplyAsync();
         await TryQuitAsync();
         return new SmtpResult("data", final.Code, final.Text);

@@ -36,6 +36,9 @@ public sealed record AuthSettings
 
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>Where Prometheus metrics are served ([metrics] authd_listen; loopback only); null: not served.</summary>
+    public System.Net.IPEndPoint? MetricsListen { get; init; }
+
     public DatabaseSettings Database { get; init; } = new();
 
     /// <summary>[discovery]: the peer map and how long peers' answers are trusted (docs/authd-api.md §7.3).</summary>
@@ -111,6 +114,10 @@ public sealed record AuthSettings
             CreateOnFirstUse = reader.Bool("authd", "create_on_first_use", d.CreateOnFirstUse),
             KeyCacheTtl = reader.Duration("authd", "key_cache_ttl", d.KeyCacheTtl, allowZero: true),
             ShutdownTimeout = reader.Duration("authd", "shutdown_timeout", d.ShutdownTimeout),
+            MetricsListen = reader.Get("metrics", "authd_listen") is { } metricsText && !metricsText.Trim().Equals("none", StringComparison.OrdinalIgnoreCase)
+                ? Hosting.Metrics.MetricsListener.TryParseEndpoint(metricsText, out var metrics, out var metricsError) ? metrics
+                    : reader.ErrorDefault<System.Net.IPEndPoint?>("metrics", "authd_listen", metricsText, metricsError!, null)
+                : null,
             Database = new DatabaseSettings
             {
                 Host = reader.Get("database", "host") is { Length: > 0 } host ? host : db.Host,

@@ -109,7 +109,8 @@ internal sealed class SettingsReader(IConfiguration config)
     /// <summary>Every key of [authd], [database], [discovery], [registry] and [log] must be known (in [discovery] a key with a dot is a peer domain); sections of mailfilterd are skipped; any other section is an error.</summary>
     public void CheckUnknown(IReadOnlyList<string> authdKeys, IReadOnlyList<string> databaseKeys, IReadOnlyList<string> discoveryKeys, IReadOnlyList<string> registryKeys)
     {
-        var known = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "log:level" };
+        // [metrics] listen is mailfilterd's.
+        var known = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "log:level", "metrics:authd_listen", "metrics:listen" };
         known.UnionWith(authdKeys.Select(k => "authd:" + k));
         known.UnionWith(databaseKeys.Select(k => "database:" + k));
         known.UnionWith(discoveryKeys.Select(k => "discovery:" + k));

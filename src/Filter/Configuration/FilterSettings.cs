@@ -37,6 +37,9 @@ public sealed record FilterSettings
     /// <summary>How long the outbound stages keep public keys from mailfilter-authd ([filter] key_cache_ttl; 0: ask every time).</summary>
     public TimeSpan KeyCacheTtl { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>Where Prometheus metrics are served ([metrics] listen; loopback only); null: not served.</summary>
+    public System.Net.IPEndPoint? MetricsListen { get; init; }
+
     /// <summary>The delivery agent ([delivery]).</summary>
     public DeliverySettings Delivery { get; init; } = new();
 
@@ -152,8 +155,16 @@ public sealed record FilterSettings
             }
         }
 
+        System.Net.IPEndPoint? metrics = null;
+        if (Get("metrics", "listen") is { } metricsText && !metricsText.Trim().Equals("none", StringComparison.OrdinalIgnoreCase)
+            && !Hosting.Metrics.MetricsListener.TryParseEndpoint(metricsText, out metrics, out var metricsError))
+        {
+            errs.Add($"[metrics] listen = {metricsText}: {metricsError}");
+        }
+
         var settings = new FilterSettings
         {
+            MetricsListen = metrics,
             Listener = new MilterListenerOptions
             {
                 Endpoints = endpoints,
@@ -190,6 +201,7 @@ public sealed record FilterSettings
             "milter:max_header_bytes", "milter:max_message_size", "milter:spool_memory_threshold", "milter:spool_directory",
             "milter:progress_interval", "milter:read_timeout", "milter:shutdown_timeout", "milter:max_connections",
             "filter:hostname", "filter:trace", "filter:authd_socket", "filter:reinject", "filter:key_cache_ttl", "log:level",
+            "metrics:listen", "metrics:authd_listen", // authd_listen: mailfilter-authd's
         };
         foreach (var entry in config.AsEnumerable().Where(kv => kv.Value is not null))
         {
@@ -208,7 +220,7 @@ public sealed record FilterSettings
             {
                 errs.Add(parts.Length != 2 ? $"{entry.Key}: setting outside a [section]"
                     : ConfigSections.IsKnown(parts[0]) ? $"[{parts[0]}] {parts[1]}: unknown setting"
-                    : $"[{parts[0]}]: unknown section (mailfilterd reads [milter], [filter], [log]; mailfilter-authd [authd], [database])");
+                    : $"[{parts[0]}]: unknown section (mailfilterd reads [milter], [filter], [policy], [delivery], [metrics], [log]; mailfilter-authd [authd], [database], [discovery], [metrics])");
             }
         }
 

@@ -23,6 +23,7 @@ public sealed class DeliveryAgent : ILmtpDeliveryHandler
     private readonly ReplayCache _replays;
     private readonly string _authservId;
     private readonly ILogger _logger;
+    private readonly FilterMetrics? _metrics;
 
     /// <summary>The registry check of X-Registered claims (docs/registry.md §5); null: claims are not checked (tests of other stages).</summary>
     public RegistryCheck? Registry { get; init; }
@@ -32,8 +33,10 @@ public sealed class DeliveryAgent : ILmtpDeliveryHandler
     /// <param name="store">Maildir or Dovecot.</param>
     /// <param name="replays">Envelopes already delivered.</param>
     /// <param name="authservId">Our authserv-id (RFC 8601 §2.5).</param>
-    public DeliveryAgent(InboundVerifier verifier, Func<string, IFileKeyUnwrapper> unwrappers, IMailStore store, ReplayCache replays, string authservId, ILogger logger)
+    public DeliveryAgent(InboundVerifier verifier, Func<string, IFileKeyUnwrapper> unwrappers, IMailStore store, ReplayCache replays, string authservId, ILogger logger,
+        FilterMetrics? metrics = null)
     {
+        _metrics = metrics;
         _verifier = verifier ?? throw new ArgumentNullException(nameof(verifier));
         _unwrappers = unwrappers ?? throw new ArgumentNullException(nameof(unwrappers));
         _store = store ?? throw new ArgumentNullException(nameof(store));
@@ -92,6 +95,8 @@ public sealed class DeliveryAgent : ILmtpDeliveryHandler
                 guard.Commit();
             }
 
+            _metrics?.Deliveries.Increment(result.Verdict.ToString().ToLowerInvariant(), $"{outcome.Reply.Code / 100}xx");
+            _metrics?.DeliveryDuration.Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
             Log.Delivered(_logger, queueId, recipient.Address, transaction.MailFrom, result.Verdict.ToString().ToLowerInvariant(), result.Reason ?? "-",
                 result.Decrypted ? "yes" : result.WasEncrypted ? "failed" : "no", _store.Name, outcome.Reply.ToString(), outcome.Detail ?? "-",
                 Stopwatch.GetElapsedTime(started).TotalMilliseconds);

@@ -17,7 +17,7 @@ public sealed class DeliveryStack : IAsyncDisposable
     private readonly ILogger _logger;
 
     /// <param name="authd">The process's mailfilter-authd client (<c>[filter] authd_socket</c>), shared with the milter stages.</param>
-    public DeliveryStack(FilterSettings settings, ILoggerFactory loggerFactory, AuthdClient authd)
+    public DeliveryStack(FilterSettings settings, ILoggerFactory loggerFactory, AuthdClient authd, FilterMetrics? metrics = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(loggerFactory);
@@ -35,7 +35,7 @@ public sealed class DeliveryStack : IAsyncDisposable
         Store = d.DovecotLmtp is { } dovecot
             ? new DovecotLmtpStore(dovecot, settings.Hostname, d.DovecotTimeout, d.SpoolDirectory)
             : new MaildirStore(d.Maildir, d.MaildirOwner is { } owner && DeliverySettings.TryResolveOwner(owner, out var ids, out _) ? ids : null, settings.Hostname);
-        Agent = new DeliveryAgent(verifier, address => new AuthdFileKeyUnwrapper(authd, address), Store, new ReplayCache(d.ReplayCache), d.AuthservId, logger)
+        Agent = new DeliveryAgent(verifier, address => new AuthdFileKeyUnwrapper(authd, address), Store, new ReplayCache(d.ReplayCache), d.AuthservId, logger, metrics)
         {
             Registry = new RegistryCheck(authd, d.RegistryFailure),
         };

@@ -27,8 +27,13 @@ public sealed class OutboundPipeline : MilterHandler
         },
     };
 
-    private readonly IReadOnlyList<IOutboundStage> _stages;
+    // The stages each message runs through, pinned at MAIL: a reload (SIGHUP) swaps _stages, and a message
+    // already started finishes with the stages (and so the policy) it began with.
+    private const string StagesItem = "mailfilter.stages";
+
+    private volatile IReadOnlyList<IOutboundStage> _stages;
     private readonly ILogger _logger;
+    private readonly FilterMetrics? _metrics;
 
     private readonly MilterFeatures _features;
 
@@ -38,9 +43,10 @@ public sealed class OutboundPipeline : MilterHandler
     }
 
     /// <summary>Tests may negotiate differently (e.g. without HDR_LEADSPC) to see both Postfix behaviours.</summary>
-    internal OutboundPipeline(IReadOnlyList<IOutboundStage> stages, ILogger<OutboundPipeline> logger, MilterFeatures? features)
+    internal OutboundPipeline(IReadOnlyList<IOutboundStage> stages, ILogger<OutboundPipeline> logger, MilterFeatures? features, FilterMetrics? metrics = null)
     {
         _stages = stages;
+        _metrics = metrics;
         _logger = logger;
         _features = features ?? s_features;
     }
@@ -49,7 +55,9 @@ public sealed class OutboundPipeline : MilterHandler
 
     public override async ValueTask<MilterResponse> OnMailFromAsync(MilterContext context, EnvelopeAddress sender, CancellationToken cancellationToken)
     {
-        foreach (var stage in _stages)
+        var stages = _stages;
+        context.Items[StagesItem] = stages;
+        foreach (var stage in stages)
         {
             if (await stage.OnMailFromAsync(context, sender, cancellationToken) is { } verdict)
             {
@@ -68,7 +76,7 @@ public sealed class OutboundPipeline : MilterHandler
 
     public override async ValueTask<MilterResponse> OnRecipientAsync(MilterContext context, EnvelopeAddress recipient, bool rejectedByMta, CancellationToken cancellationToken)
     {
-        foreach (var stage in _stages)
+        foreach (var stage in StagesOf(context))
         {
             if (await stage.OnRecipientAsync(context, recipient, cancellationToken) is { } verdict)
             {
@@ -80,7 +88,19 @@ public sealed class OutboundPipeline : MilterHandler
         return MilterResponse.Continue;
     }
 
+    /// <summary>The stages the next message runs through.</summary>
     public IReadOnlyList<IOutboundStage> Stages => _stages;
+
+    /// <summary>Makes <paramref name="stages"/> the stages of every message whose MAIL comes after this call;
+    /// messages already started keep theirs.</summary>
+    public void ReplaceStages(IReadOnlyList<IOutboundStage> stages)
+    {
+        ArgumentNullException.ThrowIfNull(stages);
+        _stages = stages;
+    }
+
+    private IReadOnlyList<IOutboundStage> StagesOf(MilterContext context) =>
+        context.Items.TryGetValue(StagesItem, out var pinned) && pinned is IReadOnlyList<IOutboundStage> stages ? stages : _stages;
 
     public override async ValueTask<MilterResponse> OnEndOfMessageAsync(MilterContext context, MilterMessage message, CancellationToken cancellationToken)
     {
@@ -90,9 +110,12 @@ public sealed class OutboundPipeline : MilterHandler
         string decidedBy = "-";
         try
         {
-            foreach (var stage in _stages)
+            foreach (var stage in StagesOf(context))
             {
-                if (await stage.RunAsync(outbound, cancellationToken) is { } final)
+                var stageStarted = Stopwatch.GetTimestamp();
+                var final = await stage.RunAsync(outbound, cancellationToken);
+                _metrics?.StageDuration.Observe(Stopwatch.GetElapsedTime(stageStarted).TotalSeconds, stage.Name);
+                if (final is not null)
                 {
                     verdict = final;
                     decidedBy = stage.Name;
@@ -115,6 +138,12 @@ public sealed class OutboundPipeline : MilterHandler
         }
 
         var elapsed = Stopwatch.GetElapsedTime(started);
+        if (_metrics is not null)
+        {
+            _metrics.Messages.Increment(FilterMetrics.Outcome(verdict, outbound.Results));
+            _metrics.MessageDuration.Observe(elapsed.TotalSeconds);
+        }
+
         Log.Message(_logger, outbound.QueueId, message.Sender.Address, message.Recipients.Count, message.Body.Length,
             outbound.Results.Count == 0 ? "passed" : string.Join(",", outbound.Results), verdict, decidedBy, elapsed.TotalMilliseconds);
         return verdict;

@@ -8,10 +8,12 @@ namespace MailFilter.Filter.Milter.Stages;
 /// register, encrypt, then the re-injection of Bcc copies), built from the settings; the trace stage is added last by <see cref="FilterDaemon"/>.</summary>
 public static class OutboundStages
 {
-    public static List<IOutboundStage> Create(FilterSettings settings, AuthdClient authd, ILoggerFactory loggerFactory, TimeProvider? time = null)
+    /// <param name="guard">The process's loop guard: a reload keeps it, so that copies re-injected before the
+    /// reload still verify after it (its key is random per process).</param>
+    public static List<IOutboundStage> Create(FilterSettings settings, AuthdClient authd, ILoggerFactory loggerFactory, TimeProvider? time = null, ReinjectionGuard? guard = null)
     {
         var keys = new AuthdOutboundKeys(authd, settings.Policy, settings.KeyCacheTtl, time);
-        var guard = new ReinjectionGuard(time);
+        guard ??= new ReinjectionGuard(time);
         var logger = loggerFactory.CreateLogger("MailFilter.Filter.Outbound");
         var spool = new SpoolOptions(settings.Milter.SpoolMemoryThreshold, settings.Milter.SpoolDirectory);
         List<IOutboundStage> stages =

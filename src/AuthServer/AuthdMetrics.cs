@@ -1,0 +1,41 @@
+using System.Diagnostics;
+using MailFilter.Hosting.Metrics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace MailFilter.AuthServer;
+
+/// <summary>
+/// mailfilter-authd's operations as Prometheus metrics: every request by operation (the route pattern, so the label
+/// set stays small: never an address) and status class, and its duration.
+/// </summary>
+public sealed class AuthdMetrics
+{
+    public AuthdMetrics()
+    {
+        Requests = Registry.Counter("mailfilter_authd_requests_total", "mailfilter-authd requests by operation and status class.", "operation", "status");
+        Duration = Registry.Histogram("mailfilter_authd_request_duration_seconds", "Time mailfilter-authd took per request.", MetricsRegistry.LatencyBuckets, "operation");
+    }
+
+    public MetricsRegistry Registry { get; } = new();
+
+    public Counter Requests { get; }
+
+    public Histogram Duration { get; }
+
+    public async Task Middleware(HttpContext context, RequestDelegate next)
+    {
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            await next(context);
+        }
+        finally
+        {
+            string pattern = context.GetEndpoint() is RouteEndpoint route ? route.RoutePattern.RawText ?? "?" : "unmatched";
+            string operation = $"{context.Request.Method} {pattern}";
+            Requests.Increment(operation, $"{context.Response.StatusCode / 100}xx");
+            Duration.Observe(Stopwatch.GetElapsedTime(started).TotalSeconds, operation);
+        }
+    }
+}
