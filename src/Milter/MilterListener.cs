@@ -42,7 +42,7 @@ public sealed class MilterListener : IAsyncDisposable
     {
         foreach (var endpoint in _listenerOptions.Endpoints)
         {
-            var socket = Bind(endpoint);
+            var socket = ListeningSocket.Open(endpoint, _listenerOptions.UnixSocketMode, _listenerOptions.UnixSocketGroup, _listenerOptions.Backlog);
             _sockets.Add(socket);
             var bound = endpoint.WithBoundEndPoint(socket.LocalEndPoint!);
             _bound.Add(bound);
@@ -97,66 +97,6 @@ public sealed class MilterListener : IAsyncDisposable
         await StopAsync();
         _stopAccepting.Dispose();
         _abortConnections.Dispose();
-    }
-
-    private Socket Bind(MilterEndpoint endpoint)
-    {
-        if (endpoint.IsUnix)
-        {
-            string path = endpoint.UnixPath!;
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            RemoveStaleSocket(path);
-            var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-            try
-            {
-                socket.Bind(endpoint.EndPoint);
-                UnixSocketPermissions.Apply(path, _listenerOptions.UnixSocketMode, _listenerOptions.UnixSocketGroup);
-                socket.Listen(_listenerOptions.Backlog);
-                return socket;
-            }
-            catch
-            {
-                socket.Dispose();
-                throw;
-            }
-        }
-
-        var tcp = new Socket(endpoint.EndPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        try
-        {
-            tcp.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-            tcp.Bind(endpoint.EndPoint);
-            tcp.Listen(_listenerOptions.Backlog);
-            return tcp;
-        }
-        catch
-        {
-            tcp.Dispose();
-            throw;
-        }
-    }
-
-    /// <summary>A socket file left by a crashed instance is removed; one that still answers means another
-    /// daemon is running, which is an error rather than something to take over.</summary>
-    private static void RemoveStaleSocket(string path)
-    {
-        if (!File.Exists(path))
-        {
-            return;
-        }
-
-        using var probe = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        try
-        {
-            probe.Connect(new UnixDomainSocketEndPoint(path));
-        }
-        catch (SocketException)
-        {
-            File.Delete(path);
-            return;
-        }
-
-        throw new IOException($"{path} is in use by another process (is mailfilterd already running?)");
     }
 
     private async Task AcceptLoopAsync(Socket listenSocket, bool isUnix)

@@ -41,7 +41,7 @@ public sealed class LmtpListener : IAsyncDisposable
     {
         foreach (var endpoint in _options.Endpoints)
         {
-            var socket = Bind(endpoint);
+            var socket = ListeningSocket.Open(endpoint, _options.UnixSocketMode, _options.UnixSocketGroup, backlog: 512);
             _sockets.Add(socket);
             _bound.Add(endpoint.WithBoundEndPoint(socket.LocalEndPoint!));
             _acceptLoops.Add(AcceptLoopAsync(socket));
@@ -91,70 +91,6 @@ public sealed class LmtpListener : IAsyncDisposable
         await StopAsync().ConfigureAwait(false);
         _stopAccepting.Dispose();
         _abort.Dispose();
-    }
-
-    private Socket Bind(MilterEndpoint endpoint)
-    {
-        if (endpoint.IsUnix)
-        {
-            string path = endpoint.UnixPath!;
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            RemoveStaleSocket(path);
-            var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-            try
-            {
-                socket.Bind(endpoint.EndPoint);
-                if (_options.UnixSocketGroup is { Length: > 0 } group)
-                {
-                    Native.Chown(path, -1, UnixIds.ResolveGroup(group));
-                }
-
-                File.SetUnixFileMode(path, _options.UnixSocketMode);
-                socket.Listen(512);
-                return socket;
-            }
-            catch
-            {
-                socket.Dispose();
-                throw;
-            }
-        }
-
-        var tcp = new Socket(endpoint.EndPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        try
-        {
-            tcp.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-            tcp.Bind(endpoint.EndPoint);
-            tcp.Listen(512);
-            return tcp;
-        }
-        catch
-        {
-            tcp.Dispose();
-            throw;
-        }
-    }
-
-    /// <summary>A socket file left by a crashed instance is removed; one that still answers belongs to a running daemon.</summary>
-    private static void RemoveStaleSocket(string path)
-    {
-        if (!File.Exists(path))
-        {
-            return;
-        }
-
-        using var probe = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        try
-        {
-            probe.Connect(new UnixDomainSocketEndPoint(path));
-        }
-        catch (SocketException)
-        {
-            File.Delete(path);
-            return;
-        }
-
-        throw new IOException($"{path} is in use by another process (is mailfilterd already running?)");
     }
 
     private async Task AcceptLoopAsync(Socket listenSocket)
