@@ -33,10 +33,16 @@ def main() -> int:
                 skipped += 1
             else:
                 failed += 1
-                failures.append(f"{os.path.relpath(path, results_dir).split(os.sep)[0]}: {r.get('testName')}")
+                message = r.findtext("t:Output/t:ErrorInfo/t:Message", default="", namespaces=NS).strip()
+                trace = r.findtext("t:Output/t:ErrorInfo/t:StackTrace", default="", namespaces=NS).strip()
+                where = [line.strip() for line in trace.splitlines() if " in " in line][:3]
+                detail = "\n".join("    " + line for line in (message.splitlines()[:20] + where))
+                failures.append(f"{os.path.relpath(path, results_dir).split(os.sep)[0]}: {r.get('testName')}\n{detail}")
     if rc != 0 and failed == 0:
         failed = 1
         failures.append(f"the test run exited with code {rc} without a failed test (crash or build error)")
+    # The summary is the last lines a CI log keeps: each failure with its message and where it was
+    # raised, so a failure can be understood without the full console output.
     for f in failures:
         print(f"FAILED {f}")
     print(f"{passed} passed, {failed} failed, {skipped} skipped")

@@ -41,7 +41,10 @@ public sealed class Chromium : IDisposable
     /// <summary>Chooses a file for an &lt;input type=file&gt;.</summary>
     public void Upload(string id, string path) => _driver.FindElement(By.Id(id)).SendKeys(path);
 
-    /// <summary>Clicks a button and waits for the next page to have an element with id result or error.</summary>
+    /// <summary>
+    /// Clicks a button and waits for the next page to be loaded and to have an element with id result or error. The old
+    /// page going stale only says the navigation began: the new one may still be loading (it did, on a busy CI machine).
+    /// </summary>
     public void Click(string id)
     {
         var old = _driver.FindElement(By.TagName("html"));
@@ -58,6 +61,10 @@ public sealed class Chromium : IDisposable
                 return true;
             }
         });
+        var loaded = new WebDriverWait(_driver, TimeSpan.FromSeconds(30));
+        loaded.IgnoreExceptionTypes(typeof(StaleElementReferenceException), typeof(NoSuchElementException));
+        loaded.Until(d => Equals(((IJavaScriptExecutor)d).ExecuteScript("return document.readyState"), "complete")
+            && (d.FindElements(By.Id("result")).Count > 0 || d.FindElements(By.Id("error")).Count > 0));
     }
 
     /// <summary>The text of the element with this id, or null when the page has none.</summary>
