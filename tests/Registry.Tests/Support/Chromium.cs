@@ -42,29 +42,25 @@ public sealed class Chromium : IDisposable
     public void Upload(string id, string path) => _driver.FindElement(By.Id(id)).SendKeys(path);
 
     /// <summary>
-    /// Clicks a button and waits for the next page to be loaded and to have an element with id result or error. The old
-    /// page going stale only says the navigation began: the new one may still be loading (it did, on a busy CI machine).
+    /// Clicks a button and waits for the next page to be loaded and to have an element with id result or error. The
+    /// old page is marked with a script variable first: the new page is the one without it. (Asking the old page's
+    /// element whether it went stale raced with the navigation: Chromium answers a node of a document being torn
+    /// down with an "unknown error", and the new page may still be loading.)
     /// </summary>
     public void Click(string id)
     {
-        var old = _driver.FindElement(By.TagName("html"));
+        var js = (IJavaScriptExecutor)_driver;
+        js.ExecuteScript("window.mailfilterOldPage = true;");
         _driver.FindElement(By.Id(id)).Click();
-        new WebDriverWait(_driver, TimeSpan.FromSeconds(30)).Until(d =>
+        var next = new WebDriverWait(_driver, TimeSpan.FromSeconds(30));
+        next.IgnoreExceptionTypes(typeof(WebDriverException));
+        next.Until(d =>
         {
-            try
-            {
-                _ = old.TagName;
-                return false;
-            }
-            catch (StaleElementReferenceException)
-            {
-                return true;
-            }
+            var state = ((IJavaScriptExecutor)d).ExecuteScript(
+                "return window.mailfilterOldPage === true ? 'old' : document.readyState;");
+            return Equals(state, "complete")
+                && (d.FindElements(By.Id("result")).Count > 0 || d.FindElements(By.Id("error")).Count > 0);
         });
-        var loaded = new WebDriverWait(_driver, TimeSpan.FromSeconds(30));
-        loaded.IgnoreExceptionTypes(typeof(StaleElementReferenceException), typeof(NoSuchElementException));
-        loaded.Until(d => Equals(((IJavaScriptExecutor)d).ExecuteScript("return document.readyState"), "complete")
-            && (d.FindElements(By.Id("result")).Count > 0 || d.FindElements(By.Id("error")).Count > 0));
     }
 
     /// <summary>The text of the element with this id, or null when the page has none.</summary>
