@@ -16,6 +16,7 @@ public sealed class FilterMetrics
         MessageDuration = Registry.Histogram("mailfilter_milter_message_duration_seconds", "Time from end of message to the verdict.", MetricsRegistry.LatencyBuckets);
         Deliveries = Registry.Counter("mailfilter_deliveries_total", "Deliveries per recipient by verification result (pass, fail, none) and reply class.", "result", "reply");
         DeliveryDuration = Registry.Histogram("mailfilter_delivery_duration_seconds", "Time one recipient's delivery took (open, verify, store).", MetricsRegistry.LatencyBuckets);
+        SuspectedPhishing = Registry.Counter("mailfilter_registry_failures_total", "Deliveries whose X-Registered claim the registry did not confirm (suspected phishing), by how they were handled (tag, warn, quarantine).", "policy");
     }
 
     public MetricsRegistry Registry { get; } = new();
@@ -29,6 +30,8 @@ public sealed class FilterMetrics
     public Counter Deliveries { get; }
 
     public Histogram DeliveryDuration { get; }
+
+    public Counter SuspectedPhishing { get; }
 
     /// <summary>The outcome label of a message: the verdict when it refused, else what the stages did.</summary>
     public static string Outcome(MilterResponse verdict, IReadOnlyCollection<string> results) => verdict.Kind switch

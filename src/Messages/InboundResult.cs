@@ -67,8 +67,17 @@ public sealed class InboundResult : IDisposable
     /// <summary>Set when the claim failed: the Subject gets this prefix.</summary>
     public string? SubjectPrefix { get; set; }
 
-    /// <summary>Set when the claim failed and policy says warn: an <c>X-MailFilter-Warning</c> header with this text.</summary>
+    /// <summary>Set when the claim failed and policy says warn or quarantine: an <c>X-MailFilter-Warning</c> header with this text.</summary>
     public string? Warning { get; set; }
+
+    /// <summary>
+    /// Set when the claim failed and policy says warn: the message becomes a multipart/mixed whose first part is this
+    /// text (text/plain, UTF-8) and whose second part is the original body with its Content-* fields, byte for byte.
+    /// </summary>
+    public string? WarningText { get; set; }
+
+    /// <summary>Set when the claim failed and policy says quarantine: the mailbox folder to store into instead of the inbox.</summary>
+    public string? Folder { get; set; }
 
     /// <summary>The Authentication-Results value for this result.</summary>
     public string AuthenticationResultsValue(string authservId) =>
@@ -114,6 +123,12 @@ public sealed class InboundResult : IDisposable
             changed = true;
         }
 
+        if (WarningText is not null)
+        {
+            PutWarningFirst(message, WarningText);
+            changed = true;
+        }
+
         if (changed)
         {
             message.WriteTo(output);
@@ -123,6 +138,39 @@ public sealed class InboundResult : IDisposable
             Content.Position = 0;
             Content.CopyTo(output);
         }
+    }
+
+    /// <summary>
+    /// Wraps the message's body in a multipart/mixed with <paramref name="text"/> as its first part: the message fields
+    /// stay at the top, the Content-* fields go with the original body into the second part (a body without them is
+    /// text/plain there too, RFC 2046 §5.1), and the body is copied unchanged.
+    /// </summary>
+    private static void PutWarningFirst(MimeMessage message, string text)
+    {
+        var original = message.Root;
+        var wrapper = new Multipart("mixed");
+        var contentType = wrapper.Headers.Find("Content-Type")!;
+        wrapper.Headers.Remove(contentType);
+        foreach (var field in original.Headers.ToList())
+        {
+            if (!field.Name.StartsWith("Content-", StringComparison.OrdinalIgnoreCase))
+            {
+                original.Headers.Remove(field);
+                wrapper.Headers.Add(field);
+            }
+        }
+
+        if (!wrapper.Headers.Contains("MIME-Version"))
+        {
+            wrapper.Headers.Add("MIME-Version", "1.0");
+        }
+
+        wrapper.Headers.Add(contentType);
+        var warning = new MimePart("text", "plain");
+        warning.SetText(text + "\r\n", System.Text.Encoding.UTF8);
+        message.Root = wrapper;
+        wrapper.Add(warning);
+        wrapper.Add(original);
     }
 
     public void Dispose() => _ownedSpool?.Dispose();

@@ -11,7 +11,8 @@ public sealed class ExampleTest : IAsyncLifetime
     public MailDomain Domain { get; private set; } = null!;
 
     public async Task InitializeAsync() =>
-        Domain = await MailDomain.StartAsync("example.test", ["alice@example.test", "bob@example.test", "carol@example.test", "dave@example.test"]);
+        Domain = await MailDomain.StartAsync("example.test", ["alice@example.test", "bob@example.test", "carol@example.test", "dave@example.test"],
+            deliverySettings: "registry_failure = quarantine");
 
     public async Task DisposeAsync()
     {
@@ -162,6 +163,27 @@ public sealed class MailPathTests(ExampleTest fixture) : IClassFixture<ExampleTe
         Assert.True(forged.Accepted, forged.ToString());
         var forgedCopy = await Mail.FindAsync("bob@example.test", forgedId + "@example.test", s_wait) ?? throw new TimeoutException(Mail.Diagnostics);
         Assert.StartsWith("mx.example.test; mailfilter=fail", Delivered.Result(forgedCopy, Mail.Hostname), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AForgedRegisteredClaimFromOutsideIsQuarantinedInItsFolder()
+    {
+        // Stamps copied into a message from outside: the registry of example.test has no such number.
+        string id = "e2e-phish-" + Guid.NewGuid().ToString("N");
+        var number = MailFilter.AuthClient.Registry.ConfirmationNumber.Create(DateTimeOffset.UtcNow, "alice@example.test").ToString();
+        var stamps = Encoding.ASCII.GetBytes($"X-Registered: Yes\r\nX-Confirmation-No: {number}\r\n"
+            + "MailFilter-Signature: v=1; a=ed25519-sha256; b=" + new string('A', 86) + "==\r\n");
+        var phish = await SmtpClientLite.SendAsync("127.0.0.1", Mail.Postfix.SmtpPort, "alice@example.test", ["bob@example.test"],
+            [.. stamps, .. TestMessages.Plain(id, "bob@example.test", subject: "new bank details")], source: "127.0.0.2");
+        Assert.True(phish.Accepted, phish.ToString());
+
+        var quarantined = await Mail.FindAsync("bob@example.test", id + "@example.test", s_wait, folder: "Quarantine")
+            ?? throw new TimeoutException("not in bob's Quarantine folder\n" + Mail.Diagnostics);
+        Assert.EndsWith("; mailfilter-registry=fail (not registered)", Delivered.Result(quarantined, Mail.Hostname), StringComparison.Ordinal);
+        Assert.True(TestMessages.Contains(quarantined, "Subject: [SUSPECTED PHISHING] new bank details"), Encoding.UTF8.GetString(quarantined));
+        Assert.True(TestMessages.Contains(quarantined, "X-MailFilter-Warning: this message claims to be registered mail"), Encoding.UTF8.GetString(quarantined));
+        Assert.Null(await Mail.FindAsync("bob@example.test", id + "@example.test", TimeSpan.Zero));
+        Assert.Contains("registry=fail (not registered): suspected phishing, handled as quarantine", Mail.FilterLog, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -82,23 +82,24 @@ public sealed class DovecotInstance : IAsyncDisposable
         return instance;
     }
 
-    /// <summary>Every message in the user's INBOX, as IMAP returns them (RFC822), read with Python's imaplib.</summary>
-    public async Task<IReadOnlyList<byte[]>> FetchAsync(string address, string password)
+    /// <summary>Every message in the user's INBOX (or <paramref name="folder"/>; none when it does not exist), as IMAP
+    /// returns them (RFC822), read with Python's imaplib.</summary>
+    public async Task<IReadOnlyList<byte[]>> FetchAsync(string address, string password, string folder = "INBOX")
     {
         const string script = """
             import base64, imaplib, json, sys
             m = imaplib.IMAP4("127.0.0.1", int(sys.argv[1]))
             m.login(sys.argv[2], sys.argv[3])
-            m.select("INBOX", readonly=True)
-            typ, data = m.search(None, "ALL")
+            typ, _ = m.select(sys.argv[4], readonly=True)
             out = []
+            typ, data = m.search(None, "ALL") if typ == "OK" else (typ, [b""])
             for num in data[0].split():
                 typ, parts = m.fetch(num, "(RFC822)")
                 out.append(base64.b64encode(parts[0][1]).decode())
             m.logout()
             print(json.dumps(out))
             """;
-        var result = await ProcessRunner.RunAsync("/usr/bin/python3", ["-c", script, ImapPort.ToString(CultureInfo.InvariantCulture), address, password]);
+        var result = await ProcessRunner.RunAsync("/usr/bin/python3", ["-c", script, ImapPort.ToString(CultureInfo.InvariantCulture), address, password, folder]);
         result.EnsureSuccess("imaplib fetch");
         return JsonSerializer.Deserialize<List<string>>(result.Stdout)!.Select(Convert.FromBase64String).ToList();
     }
@@ -119,15 +120,16 @@ public sealed class DovecotInstance : IAsyncDisposable
         }
     }
 
-    /// <summary>The message with this Message-ID in the user's INBOX, waiting up to <paramref name="wait"/> for it;
-    /// null if it did not arrive. A message there twice is an error (nothing may arrive more than once).</summary>
-    public async Task<byte[]?> FindAsync(string address, string password, string messageId, TimeSpan wait)
+    /// <summary>The message with this Message-ID in the user's INBOX (or <paramref name="folder"/>), waiting up to
+    /// <paramref name="wait"/> for it; null if it did not arrive. A message there twice is an error (nothing may arrive
+    /// more than once).</summary>
+    public async Task<byte[]?> FindAsync(string address, string password, string messageId, TimeSpan wait, string folder = "INBOX")
     {
         var deadline = DateTime.UtcNow + wait;
         var marker = Encoding.ASCII.GetBytes($"Message-ID: <{messageId}>");
         while (true)
         {
-            var found = (await FetchAsync(address, password)).Where(m => m.AsSpan().IndexOf(marker) >= 0).ToList();
+            var found = (await FetchAsync(address, password, folder)).Where(m => m.AsSpan().IndexOf(marker) >= 0).ToList();
             if (found.Count > 0 || DateTime.UtcNow > deadline)
             {
                 return found.Count switch
@@ -180,7 +182,10 @@ public sealed class DovecotInstance : IAsyncDisposable
         auth_mechanisms = plain
         mail_location = maildir:~/Maildir
         first_valid_uid = 1
-        lmtp_save_to_detail_mailbox = no
+        # As docs/configuration.md asks for [delivery] registry_failure = quarantine: bob+Quarantine@ is bob's folder.
+        recipient_delimiter = +
+        lmtp_save_to_detail_mailbox = yes
+        lda_mailbox_autocreate = yes
         passdb {
           driver = passwd-file
           args = scheme=PLAIN username_format=%u {{root}}/users

@@ -21,6 +21,7 @@ public sealed class MailDomain : IAsyncDisposable
     private readonly string _filterSettings;
     private readonly MailDomainStore _store;
     private readonly string _logLevel;
+    private string _deliverySettings = string.Empty;
     private DaemonProcess? _authd;
     private DaemonProcess? _mailfilterd;
     private bool _disposed;
@@ -102,13 +103,14 @@ public sealed class MailDomain : IAsyncDisposable
     /// <summary>Starts the domain's server. <paramref name="users"/> are full addresses in the domain;
     /// <paramref name="policy"/> is more of mailfilterd's [policy] section (e.g. "encrypt = required"),
     /// <paramref name="authdSettings"/> more of authd's [authd] section, <paramref name="filterSettings"/> more of
-    /// mailfilterd's [filter] section (e.g. "key_cache_ttl = 0"). <paramref name="store"/>: where the delivery agent puts
+    /// mailfilterd's [filter] section (e.g. "key_cache_ttl = 0"), <paramref name="deliverySettings"/> more of its
+    /// [delivery] section (e.g. "registry_failure = quarantine"). <paramref name="store"/>: where the delivery agent puts
     /// mail (Dovecot, readable over IMAP, or its own Maildirs under <see cref="MaildirBase"/> with no Dovecot started);
     /// <paramref name="logLevel"/>: mailfilterd's [log] level.</summary>
     public static async Task<MailDomain> StartAsync(string name, IReadOnlyList<string> users, string policy = "", string authdSettings = "", string filterSettings = "",
-        MailDomainStore store = MailDomainStore.Dovecot, string logLevel = "debug")
+        MailDomainStore store = MailDomainStore.Dovecot, string logLevel = "debug", string deliverySettings = "")
     {
-        var domain = new MailDomain(name, users, policy, authdSettings, filterSettings, store, logLevel);
+        var domain = new MailDomain(name, users, policy, authdSettings, filterSettings, store, logLevel) { _deliverySettings = deliverySettings };
         try
         {
             domain.Postgres = await PostgresInstance.StartAsync();
@@ -170,7 +172,8 @@ public sealed class MailDomain : IAsyncDisposable
 
     /// <summary>The message with this Message-ID in the user's INBOX, waited for up to <paramref name="wait"/>; null if it
     /// did not arrive; an error if it is there more than once.</summary>
-    public Task<byte[]?> FindAsync(string address, string messageId, TimeSpan wait) => Dovecot.FindAsync(address, Password, messageId, wait);
+    public Task<byte[]?> FindAsync(string address, string messageId, TimeSpan wait, string folder = "INBOX") =>
+        Dovecot.FindAsync(address, Password, messageId, wait, folder);
 
     public async Task StartAuthdAsync() =>
         _authd = await DaemonProcess.StartAuthdAsync("unix:" + AuthdSocket, AuthdLogPath, "--config", AuthdConfig);
@@ -280,6 +283,7 @@ public sealed class MailDomain : IAsyncDisposable
         {(_store == MailDomainStore.Dovecot ? "dovecot_lmtp = " + Dovecot.LmtpEndpoint : "maildir = " + MaildirBase)}
         authserv_id = {Hostname}
         spool_directory = {Directory}
+        {_deliverySettings}
 
         [log]
         level = {_logLevel}

@@ -16,7 +16,7 @@ public sealed record DeliverySettings
     [
         "listen", "socket_mode", "socket_group", "maildir", "maildir_owner", "dovecot_lmtp", "dovecot_timeout", "authserv_id",
         "max_message_size", "max_recipients", "max_line_length", "spool_memory_threshold", "spool_directory",
-        "read_timeout", "max_connections", "shutdown_timeout", "replay_cache", "registry_failure",
+        "read_timeout", "max_connections", "shutdown_timeout", "replay_cache", "registry_failure", "quarantine_folder",
     ];
 
     /// <summary>Where Postfix's lmtp client connects; empty when the delivery agent is off.</summary>
@@ -61,8 +61,15 @@ public sealed record DeliverySettings
     /// <summary>Envelopes remembered against replay (docs/envelope.md §6 step 15).</summary>
     public int ReplayCache { get; init; } = 100_000;
 
-    /// <summary>What a failed X-Registered claim gets (docs/registry.md §5): "tag" (Subject prefix) or "warn" (prefix and a warning header).</summary>
+    /// <summary>
+    /// What a failed X-Registered claim gets (docs/registry.md §5): "tag" (Subject prefix), "warn" (prefix, a warning
+    /// header and a warning text part first in the body) or "quarantine" (prefix, warning header, stored in
+    /// <see cref="QuarantineFolder"/>).
+    /// </summary>
     public string RegistryFailure { get; init; } = "tag";
+
+    /// <summary>The mailbox folder quarantined messages go to (Maildir++ <c>.NAME</c>; Dovecot: the address's +NAME detail).</summary>
+    public string QuarantineFolder { get; init; } = "Quarantine";
 
     public static DeliverySettings Load(IConfiguration config, List<string> errors)
     {
@@ -156,10 +163,17 @@ public sealed record DeliverySettings
         }
 
         var registryFailure = Get("registry_failure")?.Trim().ToLowerInvariant() ?? d.RegistryFailure;
-        if (registryFailure is not ("tag" or "warn"))
+        if (registryFailure is not ("tag" or "warn" or "quarantine"))
         {
-            errors.Add($"[delivery] registry_failure = {registryFailure}: use tag or warn");
+            errors.Add($"[delivery] registry_failure = {registryFailure}: use tag, warn or quarantine");
             registryFailure = d.RegistryFailure;
+        }
+
+        var quarantine = Get("quarantine_folder")?.Trim() ?? d.QuarantineFolder;
+        if (!IsFolderName(quarantine))
+        {
+            errors.Add($"[delivery] quarantine_folder = {quarantine}: use 1 to 64 letters, digits, '-' or '_' (one folder under the inbox level)");
+            quarantine = d.QuarantineFolder;
         }
 
         var dovecot = Get("dovecot_lmtp") is { Length: > 0 } dv ? Endpoint("dovecot_lmtp", dv) : null;
@@ -183,10 +197,15 @@ public sealed record DeliverySettings
             ShutdownTimeout = Duration("shutdown_timeout", d.ShutdownTimeout),
             ReplayCache = (int)Math.Min(Size("replay_cache", d.ReplayCache, 1), 100_000_000),
             RegistryFailure = registryFailure,
+            QuarantineFolder = quarantine,
         };
     }
 
     /// <summary>"user" or "user:group" to (uid, gid), names from /etc/passwd and /etc/group.</summary>
+    /// <summary>A folder name that is safe as a Maildir++ directory (<c>.NAME</c>) and as an address detail (<c>+NAME</c>).</summary>
+    public static bool IsFolderName(string name) =>
+        name.Length is > 0 and <= 64 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
+
     public static bool TryResolveOwner(string owner, out (int Uid, int Gid) ids, out string error)
     {
         ids = default;

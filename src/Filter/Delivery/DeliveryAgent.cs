@@ -87,9 +87,10 @@ public sealed class DeliveryAgent : ILmtpDeliveryHandler
             if (Registry is not null && await Registry.ApplyAsync(result, recipient.Address, recipient.OriginalRecipient, cancellationToken).ConfigureAwait(false) is { } failure)
             {
                 Log.RegistryClaimFailed(_logger, queueId, recipient.Address, transaction.MailFrom, failure, Registry.Policy);
+                _metrics?.SuspectedPhishing.Increment(Registry.Policy);
             }
 
-            var outcome = await _store.StoreAsync(transaction.MailFrom, recipient.Address, output => result.WriteTo(output, _authservId), cancellationToken).ConfigureAwait(false);
+            var outcome = await _store.StoreAsync(transaction.MailFrom, recipient.Address, result.Folder, output => result.WriteTo(output, _authservId), cancellationToken).ConfigureAwait(false);
             if (outcome.Reply.IsSuccess)
             {
                 guard.Commit();

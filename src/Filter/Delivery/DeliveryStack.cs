@@ -37,7 +37,7 @@ public sealed class DeliveryStack : IAsyncDisposable
             : new MaildirStore(d.Maildir, d.MaildirOwner is { } owner && DeliverySettings.TryResolveOwner(owner, out var ids, out _) ? ids : null, settings.Hostname);
         Agent = new DeliveryAgent(verifier, address => new AuthdFileKeyUnwrapper(authd, address), Store, new ReplayCache(d.ReplayCache), d.AuthservId, logger, metrics)
         {
-            Registry = new RegistryCheck(authd, d.RegistryFailure),
+            Registry = new RegistryCheck(authd, d.RegistryFailure, d.QuarantineFolder),
         };
         Listener = new LmtpListener(new LmtpServerOptions
         {

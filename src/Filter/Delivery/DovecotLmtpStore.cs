@@ -27,7 +27,7 @@ public sealed class DovecotLmtpStore : IMailStore
 
     public string Name => "dovecot";
 
-    public async Task<StoreOutcome> StoreAsync(string mailFrom, string recipient, Action<Stream> writeMessage, CancellationToken cancellationToken)
+    public async Task<StoreOutcome> StoreAsync(string mailFrom, string recipient, string? folder, Action<Stream> writeMessage, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(writeMessage);
 
@@ -71,7 +71,7 @@ public sealed class DovecotLmtpStore : IMailStore
                 return new StoreOutcome(mail, "dovecot refused the sender");
             }
 
-            var rcpt = await client.CommandAsync($"RCPT TO:<{recipient}>", timeout.Token).ConfigureAwait(false);
+            var rcpt = await client.CommandAsync($"RCPT TO:<{WithDetail(recipient, folder)}>", timeout.Token).ConfigureAwait(false);
             if (!rcpt.IsSuccess)
             {
                 return new StoreOutcome(rcpt, "dovecot refused the recipient");
@@ -92,6 +92,17 @@ public sealed class DovecotLmtpStore : IMailStore
         {
             return Unavailable(e is OperationCanceledException ? "timeout" : e.Message);
         }
+    }
+
+    /// <summary>
+    /// A folder is asked for as the address detail (<c>bob+Quarantine@example.test</c>): Dovecot saves there with
+    /// <c>lmtp_save_to_detail_mailbox = yes</c> and <c>recipient_delimiter = +</c> (and creates it with
+    /// <c>lda_mailbox_autocreate = yes</c>); docs/configuration.md.
+    /// </summary>
+    internal static string WithDetail(string recipient, string? folder)
+    {
+        int at = recipient.LastIndexOf('@');
+        return folder is null || at <= 0 ? recipient : recipient[..at] + "+" + folder + recipient[at..];
     }
 
     private static StoreOutcome Unavailable(string detail) =>

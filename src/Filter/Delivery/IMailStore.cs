@@ -8,8 +8,10 @@ public interface IMailStore
     string Name { get; }
 
     /// <summary>
-    /// Stores one recipient's copy. <paramref name="writeMessage"/> writes the message (stamped) to the stream it is
-    /// given. A 2xx reply means the message is durable; 4xx keeps it in Postfix's queue; 5xx bounces this recipient.
+    /// Stores one recipient's copy, into the inbox or, when <paramref name="folder"/> is set, into that folder of the
+    /// recipient's mailbox (a name <see cref="Configuration.DeliverySettings.IsFolderName"/> accepts).
+    /// <paramref name="writeMessage"/> writes the message (stamped) to the stream it is given. A 2xx reply means the
+    /// message is durable; 4xx keeps it in Postfix's queue; 5xx bounces this recipient.
     /// </summary>
-    Task<StoreOutcome> StoreAsync(string mailFrom, string recipient, Action<Stream> writeMessage, CancellationToken cancellationToken);
+    Task<StoreOutcome> StoreAsync(string mailFrom, string recipient, string? folder, Action<Stream> writeMessage, CancellationToken cancellationToken);
 }

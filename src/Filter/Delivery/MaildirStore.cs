@@ -47,7 +47,7 @@ public sealed class MaildirStore : IMailStore
         return IsSafeName(local) && IsSafeName(domain) ? Path.Combine(_root, domain, local) : null;
     }
 
-    public Task<StoreOutcome> StoreAsync(string mailFrom, string recipient, Action<Stream> writeMessage, CancellationToken cancellationToken)
+    public Task<StoreOutcome> StoreAsync(string mailFrom, string recipient, string? folder, Action<Stream> writeMessage, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(writeMessage);
         var maildir = MaildirOf(recipient);
@@ -60,6 +60,14 @@ public sealed class MaildirStore : IMailStore
         try
         {
             EnsureMaildir(maildir);
+            if (folder is not null)
+            {
+                // Maildir++: a folder is the directory .NAME inside the Maildir, with a maildirfolder marker.
+                maildir = Path.Combine(maildir, "." + folder);
+                EnsureMaildir(maildir);
+                EnsureFolderMarker(maildir);
+            }
+
             var now = DateTimeOffset.UtcNow;
             long n = Interlocked.Increment(ref _counter);
             string unique = string.Create(CultureInfo.InvariantCulture,
@@ -124,6 +132,19 @@ public sealed class MaildirStore : IMailStore
         foreach (var sub in new[] { "tmp", "new", "cur" })
         {
             CreateOwned(Path.Combine(maildir, sub), DirectoryMode);
+        }
+    }
+
+    private void EnsureFolderMarker(string folder)
+    {
+        var marker = Path.Combine(folder, "maildirfolder");
+        if (!File.Exists(marker))
+        {
+            File.WriteAllBytes(marker, []);
+            if (_owner is { } o)
+            {
+                Native.Chown(marker, o.Uid, o.Gid);
+            }
         }
     }
 

@@ -13,13 +13,13 @@ namespace MailFilter.Filter.Delivery;
 /// check out (not matching, not registered, incomplete or malformed, no registry to ask) is suspected phishing: the
 /// result says fail and the policy marks the message. authd or the peer unavailable throws (the delivery tempfails).
 /// </summary>
-public sealed class RegistryCheck(AuthdClient authd, string failurePolicy)
+public sealed class RegistryCheck(AuthdClient authd, string failurePolicy, string quarantineFolder = "Quarantine")
 {
     public const string SubjectPrefix = "[SUSPECTED PHISHING] ";
 
     private long _failures;
 
-    /// <summary>[delivery] registry_failure: tag or warn.</summary>
+    /// <summary>[delivery] registry_failure: tag, warn or quarantine.</summary>
     public string Policy => failurePolicy;
 
     /// <summary>Failed claims since the process started.</summary>
@@ -81,13 +81,31 @@ public sealed class RegistryCheck(AuthdClient authd, string failurePolicy)
         Interlocked.Increment(ref _failures);
         result.RegistryResult = "fail (" + failure + ")";
         result.SubjectPrefix = SubjectPrefix;
-        if (failurePolicy == "warn")
+        if (failurePolicy is "warn" or "quarantine")
         {
             result.Warning = "this message claims to be registered mail, but the registry of its sender does not confirm it (" + failure + "): it may be phishing";
         }
 
+        if (failurePolicy == "warn")
+        {
+            result.WarningText = WarningText(claim.Sender, failure);
+        }
+        else if (failurePolicy == "quarantine")
+        {
+            result.Folder = quarantineFolder;
+        }
+
         return failure;
     }
+
+    /// <summary>The text part a warned message begins with.</summary>
+    public static string WarningText(string? sender, string failure) =>
+        "WARNING: SUSPECTED PHISHING\r\n\r\n"
+        + $"This message says it is registered mail from {(string.IsNullOrEmpty(sender) ? "its sender" : sender)}, but the registry of the sender's\r\n"
+        + $"domain does not confirm it ({failure}). It may be a forgery.\r\n\r\n"
+        + "Do not follow its links, open its attachments or act on its requests before you have checked\r\n"
+        + "with the sender by another way (a phone number you already know, not one in this message).\r\n"
+        + "The original message follows, unchanged.";
 
     private static string? Malformed(RegistryClaim claim) =>
         !ConfirmationNumber.TryParse(claim.ConfirmationNo, out _) ? "malformed X-Confirmation-No"

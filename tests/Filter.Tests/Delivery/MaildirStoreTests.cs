@@ -14,7 +14,7 @@ public sealed class MaildirStoreTests : IDisposable
     [Fact]
     public async Task AMessageLandsInNewWithReturnPathAndNothingStaysInTmp()
     {
-        var outcome = await Store().StoreAsync("alice@example.test", "bob@example.test", s => s.Write("Subject: hi\r\n\r\nbody\r\n"u8), CancellationToken.None);
+        var outcome = await Store().StoreAsync("alice@example.test", "bob@example.test", null, s => s.Write("Subject: hi\r\n\r\nbody\r\n"u8), CancellationToken.None);
         Assert.Equal(250, outcome.Reply.Code);
         var maildir = Path.Combine(_root, "example.test", "bob");
         Assert.Empty(Directory.GetFiles(Path.Combine(maildir, "tmp")));
@@ -29,9 +29,22 @@ public sealed class MaildirStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task AFolderIsAMaildirPlusPlusSubfolderWithItsMarker()
+    {
+        var outcome = await Store().StoreAsync("alice@example.test", "bob@example.test", "Quarantine", s => s.Write("Subject: q\r\n\r\nbody\r\n"u8), CancellationToken.None);
+        Assert.Equal(250, outcome.Reply.Code);
+        var maildir = Path.Combine(_root, "example.test", "bob");
+        Assert.Empty(Directory.GetFiles(Path.Combine(maildir, "new")));
+        var folder = Path.Combine(maildir, ".Quarantine");
+        Assert.True(File.Exists(Path.Combine(folder, "maildirfolder")));
+        Assert.Empty(Directory.GetFiles(Path.Combine(folder, "tmp")));
+        Assert.EndsWith("Subject: q\r\n\r\nbody\r\n", File.ReadAllText(Assert.Single(Directory.GetFiles(Path.Combine(folder, "new")))), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AWriterThatFailsHalfwayLeavesNothingVisibleAndAsksForARetry()
     {
-        var outcome = await Store().StoreAsync("alice@example.test", "bob@example.test", s =>
+        var outcome = await Store().StoreAsync("alice@example.test", "bob@example.test", null, s =>
         {
             s.Write("Subject: half\r\n"u8);
             s.Flush();
@@ -49,7 +62,7 @@ public sealed class MaildirStoreTests : IDisposable
     {
         var store = Store();
         var outcomes = await Task.WhenAll(Enumerable.Range(0, 50).Select(i => Task.Run(() =>
-            store.StoreAsync("a@example.test", "bob@example.test", s => s.Write(Encoding.ASCII.GetBytes($"Subject: {i}\r\n\r\n")), CancellationToken.None))));
+            store.StoreAsync("a@example.test", "bob@example.test", null, s => s.Write(Encoding.ASCII.GetBytes($"Subject: {i}\r\n\r\n")), CancellationToken.None))));
         Assert.All(outcomes, o => Assert.Equal(250, o.Reply.Code));
         Assert.Equal(50, Directory.GetFiles(Path.Combine(_root, "example.test", "bob", "new")).Length);
     }
@@ -62,7 +75,7 @@ public sealed class MaildirStoreTests : IDisposable
     [InlineData("bob@.example")]
     public async Task AnAddressThatWouldLeaveTheMaildirRootIsRefused(string recipient)
     {
-        var outcome = await Store().StoreAsync("a@example.test", recipient, s => s.Write("x"u8), CancellationToken.None);
+        var outcome = await Store().StoreAsync("a@example.test", recipient, null, s => s.Write("x"u8), CancellationToken.None);
         Assert.Equal((550, "5.1.3"), (outcome.Reply.Code, outcome.Reply.Enhanced));
         Assert.Empty(Directory.GetFileSystemEntries(_root));
     }
@@ -71,14 +84,14 @@ public sealed class MaildirStoreTests : IDisposable
     public async Task AnUnwritableRootIs451NotABounce()
     {
         File.WriteAllText(Path.Combine(_root, "example.test"), "a file where the domain directory should be");
-        var outcome = await Store().StoreAsync("a@example.test", "bob@example.test", s => s.Write("x"u8), CancellationToken.None);
+        var outcome = await Store().StoreAsync("a@example.test", "bob@example.test", null, s => s.Write("x"u8), CancellationToken.None);
         Assert.Equal(451, outcome.Reply.Code);
     }
 
     [Fact]
     public async Task DomainsAreLowerCasedAndLocalPartsKeptAsTheyAre()
     {
-        await Store().StoreAsync("a@example.test", "Bob.Smith@Example.TEST", s => s.Write("x"u8), CancellationToken.None);
+        await Store().StoreAsync("a@example.test", "Bob.Smith@Example.TEST", null, s => s.Write("x"u8), CancellationToken.None);
         Assert.True(Directory.Exists(Path.Combine(_root, "example.test", "Bob.Smith", "new")));
     }
 
@@ -86,7 +99,7 @@ public sealed class MaildirStoreTests : IDisposable
     public async Task MaildirsAndMessagesBelongToTheConfiguredOwner()
     {
         var store = new MaildirStore(_root, (65534, 65534), "mx");
-        var outcome = await store.StoreAsync("a@example.test", "bob@example.test", s => s.Write("x"u8), CancellationToken.None);
+        var outcome = await store.StoreAsync("a@example.test", "bob@example.test", null, s => s.Write("x"u8), CancellationToken.None);
         if (Environment.UserName != "root")
         {
             // Only root may give files away (chown(2)): the store says so with a retry, never a half-made delivery.

@@ -62,6 +62,47 @@ public sealed class RegistryCheckTests : IDisposable
     }
 
     [Fact]
+    public async Task WarnPutsAWarningPartFirstAndKeepsTheOriginalBodyByteForByte()
+    {
+        const string body = "--b1\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nPay invoice 17.\r\n--b1\r\nContent-Type: text/html\r\n\r\n<p>Pay invoice 17.</p>\r\n--b1--\r\n";
+        const string letter = "From: alice@example.net\r\nTo: bob@example.test\r\nSubject: pay now\r\nMIME-Version: 1.0\r\nContent-Type: multipart/alternative; boundary=b1\r\n\r\n" + body;
+        var check = new RegistryCheck(_unreachable, "warn");
+        using var result = await VerifyAsync("X-Registered: Yes\r\n" + letter);
+        Assert.Equal("no X-Confirmation-No", await check.ApplyAsync(result, "bob@example.test", null, CancellationToken.None));
+        Assert.Null(result.Folder);
+        var stored = Write(result);
+        Assert.Contains("Content-Type: multipart/alternative; boundary=b1\r\n\r\n" + body, stored, StringComparison.Ordinal);
+
+        // Python's email package, an independent reader, sees the warning first and the original alternative second.
+        var judged = Python("""
+            import email, sys
+            from email import policy
+            m = email.message_from_bytes(sys.stdin.buffer.read(), policy=policy.default)
+            parts = list(m.iter_parts())
+            print(m.get_content_type(), m["Subject"], len(parts))
+            print(parts[0].get_content_type(), "SUSPECTED PHISHING" in parts[0].get_content(), "not matching" in parts[0].get_content() or "X-Confirmation-No" in parts[0].get_content())
+            print(parts[1].get_content_type(), [p.get_content().strip() for p in parts[1].iter_parts()])
+            """, stored);
+        Assert.Equal(
+            "multipart/mixed [SUSPECTED PHISHING] pay now 2\n"
+            + "text/plain True True\n"
+            + "multipart/alternative ['Pay invoice 17.', '<p>Pay invoice 17.</p>']\n", judged);
+    }
+
+    [Fact]
+    public async Task QuarantineNamesTheFolderAndWarnsInAHeaderOnly()
+    {
+        var check = new RegistryCheck(_unreachable, "quarantine", "Suspect");
+        using var result = await VerifyAsync("X-Registered: Yes\r\n" + Letter);
+        Assert.NotNull(await check.ApplyAsync(result, "bob@example.test", null, CancellationToken.None));
+        Assert.Equal("Suspect", result.Folder);
+        var stored = Write(result);
+        Assert.Contains("X-MailFilter-Warning: ", stored, StringComparison.Ordinal);
+        Assert.EndsWith("\r\n\r\nbody\r\n", stored, StringComparison.Ordinal);
+        Assert.DoesNotContain("multipart", stored, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AWellFormedClaimIsAskedAndAnUnreachableAuthdThrowsSoTheDeliveryTempfails()
     {
         var check = new RegistryCheck(_unreachable, "tag");
@@ -86,6 +127,24 @@ public sealed class RegistryCheckTests : IDisposable
         using var output = new MemoryStream();
         result.WriteTo(output, "mx.example.test");
         return Encoding.UTF8.GetString(output.ToArray());
+    }
+
+    private static string Python(string script, string input)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("python3", ["-c", script])
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var python = System.Diagnostics.Process.Start(start)!;
+        python.StandardInput.Write(input);
+        python.StandardInput.Close();
+        var output = python.StandardOutput.ReadToEnd();
+        var error = python.StandardError.ReadToEnd();
+        python.WaitForExit();
+        Assert.True(python.ExitCode == 0, error);
+        return output;
     }
 
     private static string Unfolded(string text) => text.Replace("\r\n\t", " ", StringComparison.Ordinal).Replace("\r\n ", " ", StringComparison.Ordinal);
