@@ -23,13 +23,13 @@ public sealed class PeerClient : IDisposable
 
     public const int MaxKeys = 1000;
 
-    private readonly HttpClient _http;
+    private readonly Lazy<HttpClient> _http;
     private readonly TimeSpan _timeout;
 
     public PeerClient(TimeSpan timeout)
     {
         _timeout = timeout;
-        _http = PeerHttp.Create(timeout, MaxAnswerBytes);
+        _http = PeerHttp.CreateLazy(timeout, MaxAnswerBytes);
     }
 
     public async Task<PeerAnswer> FetchAsync(Uri peer, string address, CancellationToken cancellationToken)
@@ -38,7 +38,7 @@ public sealed class PeerClient : IDisposable
         cts.CancelAfter(_timeout);
         try
         {
-            using var response = await _http.GetAsync(new Uri(peer, AuthdRoutes.Discovery + "?address=" + Uri.EscapeDataString(address)),
+            using var response = await _http.Value.GetAsync(new Uri(peer, AuthdRoutes.Discovery + "?address=" + Uri.EscapeDataString(address)),
                 HttpCompletionOption.ResponseContentRead, cts.Token);
             if (response.StatusCode == HttpStatusCode.NotFound)
             {
@@ -121,5 +121,5 @@ public sealed class PeerClient : IDisposable
         return new PeerAnswer(PeerAnswerKind.Keys, keys, rotations);
     }
 
-    public void Dispose() => _http.Dispose();
+    public void Dispose() => PeerHttp.Dispose(_http);
 }

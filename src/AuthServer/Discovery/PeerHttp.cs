@@ -7,6 +7,22 @@ namespace MailFilter.AuthServer.Discovery;
 /// </summary>
 internal static class PeerHttp
 {
+    /// <summary>
+    /// The client made on first use: a server that never asks a peer does not load the HTTP client stack (about 2 MB
+    /// of resident memory in an idle authd).
+    /// </summary>
+    public static Lazy<HttpClient> CreateLazy(TimeSpan connectTimeout, int maxAnswerBytes) =>
+        new(() => Create(connectTimeout, maxAnswerBytes), LazyThreadSafetyMode.ExecutionAndPublication);
+
+    /// <summary>Disposes a client made by <see cref="CreateLazy"/>, if it was made.</summary>
+    public static void Dispose(Lazy<HttpClient> http)
+    {
+        if (http.IsValueCreated)
+        {
+            http.Value.Dispose();
+        }
+    }
+
     public static HttpClient Create(TimeSpan connectTimeout, int maxAnswerBytes)
     {
         var handler = new SocketsHttpHandler

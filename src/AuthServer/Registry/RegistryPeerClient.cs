@@ -16,13 +16,13 @@ public sealed class RegistryPeerClient : IDisposable
 {
     public const int MaxAnswerBytes = 64 * 1024;
 
-    private readonly HttpClient _http;
+    private readonly Lazy<HttpClient> _http;
     private readonly TimeSpan _timeout;
 
     public RegistryPeerClient(TimeSpan timeout)
     {
         _timeout = timeout;
-        _http = Discovery.PeerHttp.Create(timeout, MaxAnswerBytes);
+        _http = Discovery.PeerHttp.CreateLazy(timeout, MaxAnswerBytes);
     }
 
     public async Task<RegistryAnswer> VerifyAsync(Uri peer, ValidQuery query, CancellationToken cancellationToken)
@@ -40,7 +40,7 @@ public sealed class RegistryPeerClient : IDisposable
                 ConfirmationNo = query.Number.Text,
                 Signature = query.Signature,
             };
-            using var response = await _http.PostAsync(new Uri(peer, AuthdRoutes.PublicRegistryVerify), JsonContent.Create(body, AuthdJson.Default.RegistryQuery), cts.Token);
+            using var response = await _http.Value.PostAsync(new Uri(peer, AuthdRoutes.PublicRegistryVerify), JsonContent.Create(body, AuthdJson.Default.RegistryQuery), cts.Token);
             if (response.StatusCode == HttpStatusCode.OK
                 && await response.Content.ReadFromJsonAsync(AuthdJson.Default.RegistryAnswer, cts.Token) is { Result: RegistryAnswer.Match or RegistryAnswer.Mismatch or RegistryAnswer.NotRegistered } answer)
             {
@@ -70,5 +70,5 @@ public sealed class RegistryPeerClient : IDisposable
         throw new ApiException(503, "peer-unavailable", $"the registry of {peer.GetLeftPart(UriPartial.Authority)} does not answer: {failure}");
     }
 
-    public void Dispose() => _http.Dispose();
+    public void Dispose() => Discovery.PeerHttp.Dispose(_http);
 }
