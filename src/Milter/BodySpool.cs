@@ -6,7 +6,8 @@ namespace MailFilter.Milter;
 /// <summary>
 /// The message body as the MTA streams it: kept in pooled memory up to a threshold, then moved to an
 /// unlinked temporary file, so memory per message stays bounded whatever its size. Readers get
-/// independent streams over the same content.
+/// independent streams over the same content. On disk, appends are gathered into one write per 64 KiB: the
+/// LMTP reader appends line by line, and a system call per line was a fifth of the delivery agent's CPU.
 /// </summary>
 public sealed class BodySpool : IDisposable
 {
@@ -19,6 +20,8 @@ public sealed class BodySpool : IDisposable
     private int _lastSegmentUsed;
     private FileStream? _fileStream;
     private SafeFileHandle? _file;
+    private byte[]? _pending;
+    private int _pendingCount;
     private bool _disposed;
 
     public BodySpool(long memoryThreshold, string directory)
@@ -55,8 +58,7 @@ public sealed class BodySpool : IDisposable
 
         if (_file is not null)
         {
-            RandomAccess.Write(_file, data, Length);
-            Length += data.Length;
+            AppendToFile(data);
             return;
         }
 
@@ -93,6 +95,12 @@ public sealed class BodySpool : IDisposable
 
         _disposed = true;
         ReturnSegments();
+        if (_pending is not null)
+        {
+            ArrayPool<byte>.Shared.Return(_pending);
+            _pending = null;
+        }
+
         _fileStream?.Dispose();
         _fileStream = null;
         _file = null;
@@ -122,6 +130,36 @@ public sealed class BodySpool : IDisposable
         }
 
         ReturnSegments();
+        _pending = ArrayPool<byte>.Shared.Rent(SegmentSize);
+    }
+
+    private void AppendToFile(ReadOnlySpan<byte> data)
+    {
+        var pending = _pending!;
+        if (_pendingCount + data.Length > pending.Length)
+        {
+            FlushPending();
+            if (data.Length >= pending.Length)
+            {
+                RandomAccess.Write(_file!, data, Length);
+                Length += data.Length;
+                return;
+            }
+        }
+
+        data.CopyTo(pending.AsSpan(_pendingCount));
+        _pendingCount += data.Length;
+        Length += data.Length;
+    }
+
+    /// <summary>Writes the gathered appends; the file then holds all <see cref="Length"/> bytes.</summary>
+    private void FlushPending()
+    {
+        if (_pendingCount > 0)
+        {
+            RandomAccess.Write(_file!, _pending.AsSpan(0, _pendingCount), Length - _pendingCount);
+            _pendingCount = 0;
+        }
     }
 
     private void ReturnSegments()
@@ -150,6 +188,7 @@ public sealed class BodySpool : IDisposable
 
         if (_file is not null)
         {
+            FlushPending();
             return RandomAccess.Read(_file, destination, position);
         }
 

@@ -40,6 +40,41 @@ public class BodySpoolTests
     }
 
     [Fact]
+    public void LineByLineAppendsOnDiskAreGatheredAndEveryReadSeesAllThatWasAppended()
+    {
+        var data = new byte[1_000_000];
+        new Random(11).NextBytes(data);
+        using var spool = new BodySpool(10_000, Path.GetTempPath());
+        var random = new Random(3);
+        int at = 0;
+        while (at < data.Length)
+        {
+            // Lines of 0 to 200 bytes, now and then one larger than the gathering buffer.
+            int n = Math.Min(data.Length - at, random.Next(50) == 0 ? 70_000 + random.Next(70_000) : random.Next(201));
+            spool.Append(data.AsSpan(at, n));
+            at += n;
+            if (random.Next(500) == 0)
+            {
+                // A read between appends sees everything appended so far.
+                using var partial = new MemoryStream();
+                spool.OpenRead().CopyTo(partial);
+                Assert.Equal(data.AsSpan(0, at).ToArray(), partial.ToArray());
+            }
+        }
+
+        Assert.True(spool.IsOnDisk);
+        Assert.Equal(data.Length, spool.Length);
+        using var copy = new MemoryStream();
+        using (var reader = spool.OpenRead())
+        {
+            reader.Position = 123_456;
+            reader.CopyTo(copy);
+        }
+
+        Assert.Equal(data.AsSpan(123_456).ToArray(), copy.ToArray());
+    }
+
+    [Fact]
     public void ReadersAreIndependentAndSeekable()
     {
         using var spool = new BodySpool(1 << 20, Path.GetTempPath());
