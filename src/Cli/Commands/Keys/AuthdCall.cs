@@ -42,10 +42,15 @@ internal static class AuthdCall
         },
     };
 
+    /// <summary>How long a command waits for authd's answer.</summary>
+    public static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(60);
+
     /// <summary>Runs <paramref name="body"/> with a client for the socket and turns authd's refusals into messages and exit codes.</summary>
     public static async Task<int> RunAsync(CliContext context, string command, string socket, Func<AuthdClient, Task<int>> body)
     {
-        using var client = new AuthdClient(new AuthdClientOptions { SocketPath = socket });
+        // A person waits on these calls, and some do slow work inside authd (address registration mails its code
+        // through Postfix, with a 30 s SMTP timeout): give them longer than the 5 s mailfilterd's mail path uses.
+        using var client = new AuthdClient(new AuthdClientOptions { SocketPath = socket, RequestTimeout = CommandTimeout });
         try
         {
             return await body(client);
