@@ -10,6 +10,8 @@ namespace MailFilter.AuthClient.Protocol;
 [JsonSerializable(typeof(ConflictInfo))]
 [JsonSerializable(typeof(ConflictList))]
 [JsonSerializable(typeof(IReadOnlyList<ConflictSource>))]
+[JsonSerializable(typeof(IReadOnlyList<ConflictInfo>))]
+[JsonSerializable(typeof(IReadOnlyList<BlacklistEntry>))]
 [JsonSerializable(typeof(ConflictResolveRequest))]
 [JsonSerializable(typeof(BlacklistEntry))]
 [JsonSerializable(typeof(BlacklistList))]
