@@ -92,7 +92,7 @@ public sealed class StartupTests(PostgresFixture fixture) : IClassFixture<Postgr
         await using var a = new AuthdServer(fixture.Postgres, database);
         await a.RunAsync("--migrate");
         await fixture.Postgres.PsqlAsync(database,
-            "DELETE FROM schema_migrations WHERE version = 6; DROP TABLE blacklist, conflicts, observation_history, observations; ALTER TABLE whitelist_entries DROP COLUMN learned;);
+            "DELETE FROM schema_migrations WHERE version = 6; DROP TABLE blacklist, conflicts, observation_history, observations; ALTER TABLE whitelist_entries DROP COLUMN learned;");
         var status = await a.RunAsync("--schema-status");
         var migrate = await a.RunAsync("--migrate");
         var again = await a.RunAsync("--schema-status");
