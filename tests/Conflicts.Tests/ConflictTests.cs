@@ -145,6 +145,10 @@ public sealed class ConflictTests(ConflictLab lab)
         // Two kids of alice were observed for erin within the window, and the announcement linked them.
         var kids = await lab.Receiver.Postgres.PsqlAsync("mailfilter", "SELECT count(DISTINCT kid) FROM observations WHERE recipient = 'erin@b.example' AND kind = 'delivery'");
         Assert.Contains("2", kids.Stdout, StringComparison.Ordinal);
+        // The discovery answer that brought the new key was observed too: both of alice's signing keys, from a.example's server.
+        var discovered = await lab.Receiver.Postgres.PsqlAsync("mailfilter",
+            $"SELECT 'discovered=' || count(DISTINCT kid) FROM observations WHERE kind = 'discovery' AND identity = '{ConflictLab.Alice}' AND source LIKE 'http://127.0.0.1:%'");
+        Assert.Contains("discovered=2", discovered.Stdout, StringComparison.Ordinal);
     }
 
     private async Task<byte[]> WaitForNoticeAsync(string address, string subject)
