@@ -91,9 +91,14 @@ public sealed class AuthServerHost : IAsyncDisposable
 
                 schema = result.VersionAfter;
             }
-            else if ((schema = await migrations.CurrentVersionAsync(cancellationToken)) != MigrationRunner.LatestVersion)
+            else if ((await migrations.PendingAsync(cancellationToken)) is { Count: > 0 } pending)
             {
-                throw new MigrationException($"the database schema is at version {schema}, this mailfilter-authd needs {MigrationRunner.LatestVersion}: run mailfilterctl db migrate");
+                schema = await migrations.CurrentVersionAsync(cancellationToken);
+                throw new MigrationException($"the database schema is at version {schema} and lacks {string.Join(", ", pending.Select(m => m.Version.ToString("D4", CultureInfo.InvariantCulture) + "_" + m.Name))}, which this mailfilter-authd needs: run mailfilterctl db migrate");
+            }
+            else
+            {
+                schema = await migrations.CurrentVersionAsync(cancellationToken);
             }
 
             if (!await MasterKeyCheck.VerifyOrStoreAsync(database, masterKey.CheckValue, cancellationToken))
@@ -183,7 +188,13 @@ public sealed class AuthServerHost : IAsyncDisposable
                 app.Services.GetRequiredService<ILogger<Whitelist.WhitelistService>>());
             UserEndpoints.Map(app, whitelists);
             WhitelistEndpoints.Map(app, whitelists, apiLogger);
+            WhitelistEndpoints.MapLearning(app, whitelists);
             Web.WhitelistPage.Map(app, apiLogger);
+            var conflicts = new Conflicts.ConflictService(new ConflictRepository(database), settings, app.Services.GetRequiredService<ILogger<Conflicts.ConflictService>>());
+            ConflictEndpoints.Map(app, conflicts);
+            var conflictMaintenance = new Conflicts.ConflictMaintenance(conflicts, apiLogger);
+            app.Lifetime.ApplicationStarted.Register(conflictMaintenance.Start);
+            app.Lifetime.ApplicationStopping.Register(() => conflictMaintenance.DisposeAsync().AsTask().GetAwaiter().GetResult());
 
             await app.StartAsync(cancellationToken);
             SocketFile.Apply(settings.SocketPath, settings.SocketMode, settings.SocketGid);

@@ -109,7 +109,7 @@ try
     {
         await using var database = new Database(settings.Database);
         int current = await new MigrationRunner(database).CurrentVersionAsync(CancellationToken.None);
-        var pending = MigrationRunner.All.Where(m => m.Version > current).ToList();
+        var pending = await new MigrationRunner(database).PendingAsync(CancellationToken.None);
         if (json)
         {
             Console.WriteLine(JsonSerializer.Serialize(new

@@ -20,6 +20,8 @@ public static class CommandLine
         root.Add(Commands.DecryptCommand.Create(context));
         root.Add(Commands.Whitelist.UsersCommand.Create(context));
         root.Add(Commands.Whitelist.WhitelistCommand.Create(context));
+        root.Add(Commands.Conflicts.ConflictsCommand.Create(context));
+        root.Add(Commands.Conflicts.BlacklistCommand.Create(context));
         Commands.Operations.OperationsCommands.AddTo(root, context);
         return root;
     }

@@ -100,13 +100,14 @@ public sealed class DoctorCommandTests(AuthdFixture authd) : IClassFixture<Authd
 
         Assert.Equal(1, result.Code);
         Assert.Equal(["migrations"], Problems(result.Out));
-        // The last migration of this build (N) is the one missing: "schema N-1 of N", named "000N_... not applied".
+        // The last migration of this build (N) is the one missing: "schema M of N" with M < N (numbers may leave gaps:
+        // docs/database.md), named "000N_... not applied".
         var message = Assert.Single(Findings(result.Out), f => f.Check == "migrations").Message;
         var schema = System.Text.RegularExpressions.Regex.Match(message, @"schema (\d+) of (\d+)");
         Assert.True(schema.Success, message);
         int applied = int.Parse(schema.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
         int known = int.Parse(schema.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture);
-        Assert.Equal(known - 1, applied);
+        Assert.True(applied < known, message);
         Assert.Matches($@"\b{known:D4}_\w+ not applied", message);
     }
 

@@ -159,6 +159,29 @@ public sealed class MailDomain : IAsyncDisposable
         await StartAuthdAsync();
     }
 
+    /// <summary>More sections of authd's configuration, written after [discovery] (e.g. "[conflicts]\nwindow = 5m"): set it,
+    /// then <see cref="RestartAuthdAsync"/> (or <see cref="ConnectAsync"/>, which restarts authd too).</summary>
+    public string AuthdSections { get; set; } = string.Empty;
+
+    /// <summary>More settings of authd's [discovery] section (e.g. "refetch_interval = 0"), written before the peers.</summary>
+    public string DiscoverySettings { get; set; } = string.Empty;
+
+    /// <summary>Rewrites authd's configuration and restarts it.</summary>
+    public async Task RestartAuthdAsync()
+    {
+        await StopAuthdAsync();
+        await WriteAuthdConfigAsync();
+        await StartAuthdAsync();
+    }
+
+    /// <summary>The messages in a user's Maildir (store <see cref="MailDomainStore.Maildir"/>), oldest file name first.</summary>
+    public IReadOnlyList<byte[]> MaildirMessages(string address)
+    {
+        int at = address.LastIndexOf('@');
+        var dir = Path.Combine(MaildirBase, address[(at + 1)..], address[..at], "new");
+        return System.IO.Directory.Exists(dir) ? [.. System.IO.Directory.GetFiles(dir).Order(StringComparer.Ordinal).Select(File.ReadAllBytes)] : [];
+    }
+
     /// <summary>Submits over SMTP, authenticated as <paramref name="from"/> (one of <see cref="Users"/>).</summary>
     public Task<SmtpResult> SubmitAsync(string from, IReadOnlyList<string> recipients, byte[] message) =>
         Postfix.SubmitAsync((from, Password), from, recipients, message);
@@ -257,7 +280,10 @@ public sealed class MailDomain : IAsyncDisposable
         user = {Postgres.User}
 
         [discovery]
+        {DiscoverySettings}
         {string.Join("\n", _peers.Select(p => $"{p.Name} = http://127.0.0.1:{p.PublicPort.ToString(CultureInfo.InvariantCulture)}"))}
+
+        {AuthdSections}
 
         """);
 

@@ -20,6 +20,9 @@ public sealed record WhitelistEntry
     /// <summary>In change lists: the entry was removed at <see cref="Version"/>.</summary>
     public bool? Removed { get; init; }
 
+    /// <summary>In answers: true when learning added the entry (docs/whitelist.md §6) and nobody edited it since. Ignored in requests.</summary>
+    public bool? Learned { get; init; }
+
     /// <summary>The address or the domain, whichever is set.</summary>
     public string Target => Address ?? Domain ?? string.Empty;
 }

@@ -18,6 +18,8 @@ namespace MailFilter.AuthClient.Protocol;
 [JsonSerializable(typeof(WhitelistCheckRequest))]
 [JsonSerializable(typeof(WhitelistCheckResponse))]
 [JsonSerializable(typeof(WhitelistUserChangeRequest))]
+[JsonSerializable(typeof(WhitelistLearnRequest))]
+[JsonSerializable(typeof(WhitelistLearnResponse))]
 public sealed partial class WhitelistJson : JsonSerializerContext
 {
 }

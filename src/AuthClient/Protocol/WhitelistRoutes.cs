@@ -14,6 +14,9 @@ public static class WhitelistRoutes
     /// <summary>Service role: the RCPT-time decision.</summary>
     public const string Check = "/v1/whitelist/check";
 
+    /// <summary>Service role: learning from verified inbound mail (docs/whitelist.md §6).</summary>
+    public const string Learn = "/v1/whitelist/learn";
+
     /// <summary>Public listener (loopback connections only: behind the TLS proxy): fetch the user's own list.</summary>
     public const string Fetch = "/v1/whitelist";
 

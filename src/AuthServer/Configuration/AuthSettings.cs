@@ -47,6 +47,9 @@ public sealed record AuthSettings
     /// <summary>[registry]: registered mail (docs/registry.md §7).</summary>
     public RegistrySettings Registry { get; init; } = new();
 
+    /// <summary>[conflicts] (docs/conflicts.md §7).</summary>
+    public ConflictSettings Conflicts { get; init; } = new();
+
     public Microsoft.Extensions.Logging.LogLevel LogLevel { get; init; } = Microsoft.Extensions.Logging.LogLevel.Information;
 
     /// <summary>Reads the settings; unknown keys and bad values are collected in <paramref name="errors"/>.</summary>
@@ -132,6 +135,7 @@ public sealed record AuthSettings
             },
             Discovery = DiscoverySettingsReader.Read(config, reader, domains),
             Registry = RegistrySettingsReader.Read(reader),
+            Conflicts = ConflictSettingsReader.Read(reader),
             LogLevel = reader.LogLevel(d.LogLevel),
         };
 
@@ -145,7 +149,8 @@ public sealed record AuthSettings
              "local_domains", "create_on_first_use", "key_cache_ttl", "shutdown_timeout"],
             ["host", "port", "name", "user", "password_file", "pool_size", "connect_timeout", "command_timeout", "migrate_on_start"],
             DiscoverySettingsReader.SettingNames,
-            RegistrySettings.SettingNames);
+            RegistrySettings.SettingNames,
+            ConflictSettings.SettingNames);
         errors = reader.Errors;
         return settings;
     }

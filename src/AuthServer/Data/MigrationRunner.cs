@@ -10,7 +10,9 @@ namespace MailFilter.AuthServer.Data;
 /// <summary>
 /// Applies the embedded migrations in version order, each in its own transaction, under a PostgreSQL
 /// advisory lock so that several authd instances (or `mailfilterctl db migrate` beside a running authd)
-/// never apply one twice. schema_migrations records each version with the SHA-256 of its text.
+/// never apply one twice. schema_migrations records each version with the SHA-256 of its text. Versions grow but
+/// may leave gaps (migrations written on parallel branches take their numbers in advance): every migration the
+/// database lacks is applied, in version order, including one numbered below the newest applied.
 /// </summary>
 public sealed class MigrationRunner(Database database)
 {
@@ -24,7 +26,15 @@ public sealed class MigrationRunner(Database database)
 
     public static int LatestVersion => All.Count == 0 ? 0 : All[^1].Version;
 
-    /// <summary>The schema version the database is at (0 for an empty database).</summary>
+    /// <summary>The migrations of this build the database has not applied (all of them for an empty database).</summary>
+    public async Task<IReadOnlyList<Migration>> PendingAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        var applied = await AppliedVersionsAsync(connection);
+        return [.. All.Where(m => !applied.Contains(m.Version))];
+    }
+
+    /// <summary>The schema version the database is at: its newest applied migration (0 for an empty database).</summary>
     public async Task<int> CurrentVersionAsync(CancellationToken cancellationToken)
     {
         await using var connection = await _database.OpenAsync(cancellationToken);
@@ -65,7 +75,8 @@ public sealed class MigrationRunner(Database database)
             }
 
             var done = new List<Migration>();
-            foreach (var migration in All.Where(m => m.Version > before))
+            var appliedVersions = applied.Select(r => r.Version).ToHashSet();
+            foreach (var migration in All.Where(m => !appliedVersions.Contains(m.Version)))
             {
                 await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
                 await connection.ExecuteAsync(new CommandDefinition(migration.Sql, transaction: transaction, cancellationToken: cancellationToken));
@@ -76,7 +87,7 @@ public sealed class MigrationRunner(Database database)
                 done.Add(migration);
             }
 
-            return new MigrationResult(before, done.Count > 0 ? done[^1].Version : before, done);
+            return new MigrationResult(before, Math.Max(before, done.Count > 0 ? done[^1].Version : 0), done);
         }
         finally
         {
@@ -88,6 +99,12 @@ public sealed class MigrationRunner(Database database)
     {
         bool exists = await connection.ExecuteScalarAsync<bool>("SELECT to_regclass('schema_migrations') IS NOT NULL");
         return exists ? await connection.ExecuteScalarAsync<int?>("SELECT max(version) FROM schema_migrations") ?? 0 : 0;
+    }
+
+    private static async Task<HashSet<int>> AppliedVersionsAsync(NpgsqlConnection connection)
+    {
+        bool exists = await connection.ExecuteScalarAsync<bool>("SELECT to_regclass('schema_migrations') IS NOT NULL");
+        return exists ? (await connection.QueryAsync<int>("SELECT version FROM schema_migrations")).ToHashSet() : [];
     }
 
     private static List<Migration> LoadEmbedded()
@@ -109,9 +126,9 @@ public sealed class MigrationRunner(Database database)
         list.Sort((a, b) => a.Version.CompareTo(b.Version));
         for (int i = 0; i < list.Count; i++)
         {
-            if (list[i].Version != i + 1)
+            if (list[i].Version < 1 || (i > 0 && list[i].Version == list[i - 1].Version))
             {
-                throw new InvalidOperationException($"migrations must be numbered 1, 2, 3, ... without gaps ({list[i].Version} at position {i + 1})");
+                throw new InvalidOperationException($"migrations must be numbered from 1, each number once ({list[i].Version} at position {i + 1})");
             }
         }
 

@@ -67,6 +67,13 @@ public sealed class PinRepository(Database database)
             }
         }
 
+        if (answer.Found)
+        {
+            // docs/conflicts.md §1: every key a discovery answer lists is an observation of the identity.
+            await ConflictRepository.RecordDiscoveryAsync(connection, transaction, address, source,
+                answer.Keys.Where(k => k.Use == MailFilter.AuthClient.Protocol.KeyUse.Sign).Select(k => MailFilter.Crypto.Keys.KeyId.Parse(k.Kid).ToArray()), cancellationToken);
+        }
+
         await connection.ExecuteAsync(new CommandDefinition("""
             INSERT INTO discovery_state (address, domain, source, fetched_at, found, attempted_at, last_error)
             VALUES (@address, @domain, @source, @now, @found, @now, NULL)

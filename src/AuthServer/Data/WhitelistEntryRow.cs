@@ -16,4 +16,7 @@ public sealed class WhitelistEntryRow
     public long Version { get; set; }
 
     public DateTime? RemovedAt { get; set; }
+
+    /// <summary>Added by learning and not edited since.</summary>
+    public bool Learned { get; set; }
 }

@@ -10,7 +10,7 @@ namespace MailFilter.AuthServer.Data;
 /// </summary>
 public sealed class WhitelistRepository(Database database)
 {
-    private const string EntryColumns = "target_kind, target, name, nickname, notes, version, removed_at";
+    private const string EntryColumns = "target_kind, target, name, nickname, notes, version, removed_at, learned";
 
     private readonly Database _database = database;
 
@@ -54,7 +54,7 @@ public sealed class WhitelistRepository(Database database)
             INSERT INTO whitelist_entries (user_id, target_kind, target, name, nickname, notes, version)
             SELECT @id, k, t, n, nn, o, @next FROM unnest(@kinds, @targets, @names, @nicknames, @notes) AS x(k, t, n, nn, o)
             ON CONFLICT (user_id, target_kind, target) DO UPDATE
-                SET name = excluded.name, nickname = excluded.nickname, notes = excluded.notes, version = excluded.version, removed_at = NULL
+                SET name = excluded.name, nickname = excluded.nickname, notes = excluded.notes, version = excluded.version, removed_at = NULL, learned = false
             """, new
         {
             id,
@@ -99,6 +99,54 @@ public sealed class WhitelistRepository(Database database)
 
         await FinishAsync(connection, transaction, id, next, actor, "whitelist.remove", $"user {user}: {removed.Count} removed, version {next}", cancellationToken);
         return (next, removed.Count);
+    }
+
+    /// <summary>
+    /// Learning (docs/whitelist.md §6): adds <paramref name="contact"/> to the list of the user who sends as <paramref name="recipient"/>,
+    /// marked learned, unless it is listed already (its address or its domain), the user removed it once (the tombstone
+    /// stays: a removal is not undone by learning), or the list is full. Returns (user, version, learned, why not).
+    /// </summary>
+    public async Task<(string? User, long Version, bool Learned, string? Reason)> LearnAsync(string recipient, string contact, string notes, CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var user = (await connection.QueryAsync<(long Id, string Name, long Version)>(new CommandDefinition(
+            "SELECT u.id, u.name, u.whitelist_version FROM user_addresses a JOIN users u ON u.id = a.user_id WHERE a.address = @recipient FOR UPDATE OF u",
+            new { recipient }, transaction, cancellationToken: cancellationToken))).AsList();
+        if (user.Count == 0)
+        {
+            return (null, 0, false, "no-user");
+        }
+
+        var (id, name, version) = user[0];
+        string domain = contact[(contact.LastIndexOf('@') + 1)..];
+        var existing = (await connection.QueryAsync<(string Kind, DateTime? RemovedAt)>(new CommandDefinition("""
+            SELECT target_kind, removed_at FROM whitelist_entries
+            WHERE user_id = @id AND ((target_kind = 'address' AND target = @contact) OR (target_kind = 'domain' AND target = @domain))
+            """, new { id, contact, domain }, transaction, cancellationToken: cancellationToken))).AsList();
+        if (existing.Any(e => e.RemovedAt is null))
+        {
+            return (name, version, false, "listed");
+        }
+
+        if (existing.Any(e => e.Kind == "address"))
+        {
+            return (name, version, false, "removed-by-user");
+        }
+
+        long live = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT count(*) FROM whitelist_entries WHERE user_id = @id AND removed_at IS NULL", new { id }, transaction, cancellationToken: cancellationToken));
+        if (live >= WhitelistLimits.MaxEntriesPerUser)
+        {
+            return (name, version, false, "full");
+        }
+
+        long next = version + 1;
+        await connection.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO whitelist_entries (user_id, target_kind, target, notes, version, learned) VALUES (@id, 'address', @contact, @notes, @next, true)
+            """, new { id, contact, notes, next }, transaction, cancellationToken: cancellationToken));
+        await FinishAsync(connection, transaction, id, next, "authd (learning)", "whitelist.learn", $"user {name}: learned {contact}, version {next}", cancellationToken);
+        return (name, next, true, null);
     }
 
     /// <summary>The sender's user and list version, and whether the recipient (address or its domain) is a live entry; null when no user sends as the sender.</summary>

@@ -35,6 +35,15 @@ public static class WhitelistEndpoints
         });
     }
 
+    /// <summary>Learning from verified inbound mail (docs/whitelist.md §6), service role.</summary>
+    public static void MapLearning(IEndpointRouteBuilder routes, WhitelistService whitelists) =>
+        routes.MapPost(WhitelistRoutes.Learn, async context =>
+        {
+            Api.Require(context, PeerRole.Service);
+            var request = await Api.ReadAsync(context, WhitelistJson.Default.WhitelistLearnRequest);
+            await Api.WriteAsync(context, await whitelists.LearnAsync(request, context.RequestAborted), WhitelistJson.Default.WhitelistLearnResponse);
+        });
+
     /// <summary>Public paths this group serves (AuthServerHost lets them through on the public listener).</summary>
     public static bool IsPublic(PathString path) =>
         path == WhitelistRoutes.Fetch || path == WhitelistRoutes.Wait || path == WhitelistRoutes.UserAdd || path == WhitelistRoutes.UserRemove

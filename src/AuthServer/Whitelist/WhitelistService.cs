@@ -113,6 +113,22 @@ public sealed class WhitelistService
         return row is null ? new WhitelistCheckResponse() : new WhitelistCheckResponse { User = row.Name, Version = row.WhitelistVersion, Listed = row.Listed };
     }
 
+    /// <summary>Learning (docs/whitelist.md §6, service role): verified mail from the contact was delivered to the recipient.</summary>
+    public async Task<WhitelistLearnResponse> LearnAsync(WhitelistLearnRequest request, CancellationToken cancellationToken)
+    {
+        var recipient = WhitelistInput.Address(request.Recipient, "recipient");
+        var contact = WhitelistInput.Address(request.Contact, "contact");
+        var notes = $"learned from verified mail delivered to {recipient} on {_time.GetUtcNow():yyyy-MM-dd}";
+        var (user, version, learned, reason) = await _entries.LearnAsync(recipient, contact, notes, cancellationToken);
+        if (learned)
+        {
+            Log.WhitelistLearned(_logger, user!, contact, recipient, version);
+            _signal.Pulse();
+        }
+
+        return new WhitelistLearnResponse { User = user, Version = version, Learned = learned, Reason = reason };
+    }
+
     /// <summary>The public fetch: the whole list, or the changes since a version.</summary>
     public async Task<WhitelistResponse> FetchAsync(WhitelistLoginRequest request, string client, CancellationToken cancellationToken)
     {
@@ -257,6 +273,7 @@ public sealed class WhitelistService
         Notes = r.Notes,
         Version = r.Version,
         Removed = r.RemovedAt is null ? null : true,
+        Learned = r.Learned ? true : null,
     };
 
     private static UserInfo ToInfo(UserRow r) => new()

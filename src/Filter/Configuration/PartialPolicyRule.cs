@@ -4,4 +4,6 @@ namespace MailFilter.Filter.Configuration;
 public sealed record PartialPolicyRule(SignPolicy? Sign, EncryptPolicy? Encrypt)
 {
     public EgressPolicy? Egress { get; init; }
+
+    public bool? WhitelistLearn { get; init; }
 }

@@ -5,4 +5,7 @@ public sealed record PolicyRule(SignPolicy Sign, EncryptPolicy Encrypt)
 {
     /// <summary><c>egress</c> (docs/whitelist.md §5).</summary>
     public EgressPolicy Egress { get; init; } = EgressPolicy.Open;
+
+    /// <summary><c>whitelist_learn = verified</c> (docs/whitelist.md §6): verified mail delivered to this address teaches its user's whitelist the sender.</summary>
+    public bool WhitelistLearn { get; init; }
 }

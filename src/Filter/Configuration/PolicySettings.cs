@@ -11,7 +11,7 @@ namespace MailFilter.Filter.Configuration;
 public sealed record PolicySettings
 {
     private static readonly string[] s_defaultOnlyKeys = ["local_domains", "trusted_networks"];
-    private static readonly string[] s_ruleKeys = ["sign", "encrypt", "egress"];
+    private static readonly string[] s_ruleKeys = ["sign", "encrypt", "egress", "whitelist_learn"];
 
     /// <summary>Domains whose senders are ours (lower case, exact names).</summary>
     public IReadOnlySet<string> LocalDomains { get; init; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
@@ -69,6 +69,7 @@ public sealed record PolicySettings
             byAddress?.Encrypt ?? byDomain?.Encrypt ?? Default.Encrypt)
         {
             Egress = byAddress?.Egress ?? byDomain?.Egress ?? Default.Egress,
+            WhitelistLearn = byAddress?.WhitelistLearn ?? byDomain?.WhitelistLearn ?? Default.WhitelistLearn,
         };
     }
 
@@ -151,7 +152,7 @@ public sealed record PolicySettings
         {
             LocalDomains = domains,
             TrustedNetworks = networks,
-            Default = new PolicyRule(rule.Sign ?? defaults.Default.Sign, rule.Encrypt ?? defaults.Default.Encrypt) { Egress = rule.Egress ?? defaults.Default.Egress },
+            Default = new PolicyRule(rule.Sign ?? defaults.Default.Sign, rule.Encrypt ?? defaults.Default.Encrypt) { Egress = rule.Egress ?? defaults.Default.Egress, WhitelistLearn = rule.WhitelistLearn ?? defaults.Default.WhitelistLearn },
             Overrides = overrides,
         };
     }
@@ -202,7 +203,22 @@ public sealed record PolicySettings
             }
         }
 
-        return new PartialPolicyRule(sign, encrypt) { Egress = egress };
+        bool? learn = null;
+        if (section["whitelist_learn"] is { } l)
+        {
+            learn = l.Trim().ToLowerInvariant() switch
+            {
+                "no" => false,
+                "verified" => true,
+                _ => null,
+            };
+            if (learn is null)
+            {
+                errors.Add($"[{label}] whitelist_learn = {l}: use no or verified");
+            }
+        }
+
+        return new PartialPolicyRule(sign, encrypt) { Egress = egress, WhitelistLearn = learn };
     }
 
     private static string[] Split(string list) => list.Split([',', ' ', '\t'], StringSplitOptions.RemoveEmptyEntries);

@@ -28,6 +28,12 @@ public sealed class DeliveryAgent : ILmtpDeliveryHandler
     /// <summary>The registry check of X-Registered claims (docs/registry.md §5); null: claims are not checked (tests of other stages).</summary>
     public RegistryCheck? Registry { get; init; }
 
+    /// <summary>The conflict check of signature claims (docs/conflicts.md); null: not checked (tests of other stages).</summary>
+    public ConflictCheck? Conflicts { get; init; }
+
+    /// <summary>Whitelist learning after a verified delivery (docs/whitelist.md §6); null: off.</summary>
+    public WhitelistLearning? Learning { get; init; }
+
     /// <param name="verifier">Opens and verifies (with mailfilter-authd's key resolver in production).</param>
     /// <param name="unwrappers">The file-key unwrapper of a recipient (mailfilter-authd's unwrap for that address).</param>
     /// <param name="store">Maildir or Dovecot.</param>
@@ -90,10 +96,21 @@ public sealed class DeliveryAgent : ILmtpDeliveryHandler
                 _metrics?.SuspectedPhishing.Increment(Registry.Policy);
             }
 
+            if (Conflicts is not null && await Conflicts.ApplyAsync(result, transaction, recipient, cancellationToken).ConfigureAwait(false) is { } held)
+            {
+                _metrics?.Deliveries.Increment(result.Verdict.ToString().ToLowerInvariant(), $"{held.Code / 100}xx");
+                Log.DeliveryRefused(_logger, queueId, recipient.Address, transaction.MailFrom, held.ToString());
+                return held;
+            }
+
             var outcome = await _store.StoreAsync(transaction.MailFrom, recipient.Address, result.Folder, output => result.WriteTo(output, _authservId), cancellationToken).ConfigureAwait(false);
             if (outcome.Reply.IsSuccess)
             {
                 guard.Commit();
+                if (Learning is not null)
+                {
+                    await Learning.ApplyAsync(result, recipient.Address, queueId, cancellationToken).ConfigureAwait(false);
+                }
             }
 
             _metrics?.Deliveries.Increment(result.Verdict.ToString().ToLowerInvariant(), $"{outcome.Reply.Code / 100}xx");

@@ -38,6 +38,8 @@ public sealed class DeliveryStack : IAsyncDisposable
         Agent = new DeliveryAgent(verifier, address => new AuthdFileKeyUnwrapper(authd, address), Store, new ReplayCache(d.ReplayCache), d.AuthservId, logger, metrics)
         {
             Registry = new RegistryCheck(authd, d.RegistryFailure, d.QuarantineFolder),
+            Conflicts = new ConflictCheck(authd, logger),
+            Learning = WhitelistLearning.Enabled(settings.Policy) ? new WhitelistLearning(authd, settings.Policy, logger) : null,
         };
         Listener = new LmtpListener(new LmtpServerOptions
         {

@@ -159,6 +159,46 @@ public sealed class LmtpServerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task XforwardAddrAndHeloNameTheSendingHostOfTheNextTransactionOnly()
+    {
+        await ConverseAsync("LHLO x\r\nXFORWARD NAME=mx.a.example ADDR=127.0.0.2 PORT=4711\r\nXFORWARD PROTO=ESMTP HELO=mx.a+2Eexample SOURCE=REMOTE IDENT=4Xy7ZqBcdF\r\n"
+            + "MAIL FROM:<a@a.example>\r\nRCPT TO:<bob@example.test>\r\nDATA\r\nx\r\n.\r\n"
+            + "XFORWARD ADDR=IPV6:2001:db8::1 HELO=[UNAVAILABLE]\r\nMAIL FROM:<a@a.example>\r\nRCPT TO:<bob@example.test>\r\nDATA\r\nx\r\n.\r\n"
+            + "XFORWARD ADDR=::ffff:192.0.2.7\r\nRSET\r\nMAIL FROM:<>\r\nRCPT TO:<bob@example.test>\r\nDATA\r\nx\r\n.\r\nQUIT\r\n");
+        Assert.Equal(3, _handler.Deliveries.Count);
+        var (first, second, third) = (_handler.Deliveries[0].Transaction, _handler.Deliveries[1].Transaction, _handler.Deliveries[2].Transaction);
+        Assert.Equal(("127.0.0.2", "mx.a.example", "4Xy7ZqBcdF"), (first.ClientAddress, first.ClientHelo, first.QueueId));
+        // Attributes apply to the next transaction and end with it; RSET ends them too.
+        Assert.Equal(("2001:db8::1", (string?)null, (string?)null), (second.ClientAddress, second.ClientHelo, second.QueueId));
+        Assert.Equal(((string?)null, (string?)null), (third.ClientAddress, third.ClientHelo));
+    }
+
+    [Theory]
+    [InlineData("ADDR=not-an-address", "ADDR is not an IP address")]
+    [InlineData("ADDR=127.0.0.1/8", "ADDR is not an IP address")]
+    [InlineData("ADDR=fe80::1%25eth0", "ADDR is not an IP address")]
+    [InlineData("HELO=bad+20name", "HELO must be 1 to 255 printable ASCII characters")]
+    [InlineData("HELO=", "HELO must be 1 to 255 printable ASCII characters")]
+    [InlineData("COLOUR=blue", "unknown attribute COLOUR")]
+    [InlineData("ADDR", "expected NAME=VALUE")]
+    public async Task ABadXforwardAttributeIsRefusedAndChangesNothing(string attribute, string message)
+    {
+        var transcript = await ConverseAsync($"LHLO x\r\nXFORWARD ADDR=127.0.0.9 HELO=good.example\r\nXFORWARD {attribute} ADDR=127.0.0.8\r\n"
+            + "MAIL FROM:<>\r\nRCPT TO:<bob@example.test>\r\nDATA\r\nx\r\n.\r\nQUIT\r\n");
+        Assert.Equal(["220", "250", "250", "501", "250", "250", "354", "250", "221"], Codes(transcript));
+        Assert.Contains("501 5.5.4 " + "XFORWARD: " + message, transcript, StringComparison.Ordinal);
+        var delivered = Assert.Single(_handler.Deliveries).Transaction;
+        Assert.Equal(("127.0.0.9", "good.example"), (delivered.ClientAddress, delivered.ClientHelo));
+    }
+
+    [Fact]
+    public async Task AnXforwardHeloLongerThan255IsRefused()
+    {
+        var transcript = await ConverseAsync($"LHLO x\r\nXFORWARD HELO={new string('h', 256)}\r\nQUIT\r\n");
+        Assert.Equal(["220", "250", "501", "221"], Codes(transcript));
+    }
+
+    [Fact]
     public async Task CommandsOutOfOrderAreRefusedAndTheSessionGoesOn()
     {
         var transcript = await ConverseAsync("MAIL FROM:<a@b.example>\r\nHELO x\r\nLHLO x\r\nRCPT TO:<b@c.example>\r\nDATA\r\n"

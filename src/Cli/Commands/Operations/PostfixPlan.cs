@@ -107,7 +107,7 @@ internal sealed record PostfixPlan(IReadOnlyList<PostfixPlan.Change> Changes, IR
             }
 
             Want("virtual_transport", "lmtp:" + lmtp, "mailbox delivery through mailfilterd's delivery agent (decrypt, verify, stamp)");
-            Want("lmtp_send_xforward_command", "yes", "the queue id keys mailfilterd's delivery log lines");
+            Want("lmtp_send_xforward_command", "yes", "the queue id keys mailfilterd's delivery log lines; the sending host's address and HELO feed the conflict check (docs/conflicts.md)");
             string before = current.GetValueOrDefault("virtual_transport", "virtual");
             if (before.StartsWith("lmtp:", StringComparison.Ordinal) && before != "lmtp:" + lmtp)
             {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net;
 using System.Text;
 
 namespace MailFilter.Filter.Delivery.Lmtp;
@@ -12,7 +13,10 @@ public sealed class LmtpSession
 {
     private readonly LmtpSessionOptions _options;
     private bool _greeted;
-    private string? _xforwardIdent;
+    /// <summary>The longest HELO name XFORWARD may report (RFC 1035: a domain name is at most 255 octets).</summary>
+    public const int MaxHeloLength = 255;
+
+    private (string? Ident, string? Address, string? Helo) _xforward;
     private int _errors;
 
     public LmtpSession(LmtpSessionOptions options)
@@ -77,7 +81,7 @@ public sealed class LmtpSession
     {
         InData = false;
         Transaction = null;
-        _xforwardIdent = null;
+        _xforward = default;
     }
 
     /// <summary>Counts protocol errors; past the limit the reply becomes 421 and the connection closes (a client that
@@ -103,7 +107,7 @@ public sealed class LmtpSession
         // RFC 5321 §4.1.4: EHLO (here LHLO) resets the transaction.
         _greeted = true;
         Transaction = null;
-        _xforwardIdent = null;
+        _xforward = default;
         return new LmtpReply(250, null,
         [
             _options.Hostname,
@@ -119,7 +123,7 @@ public sealed class LmtpSession
     private LmtpReply Rset()
     {
         Transaction = null;
-        _xforwardIdent = null;
+        _xforward = default;
         return LmtpReplies.Ok;
     }
 
@@ -130,6 +134,8 @@ public sealed class LmtpSession
             return LmtpReplies.NestedMail;
         }
 
+        // Checked whole before anything is kept: a bad attribute leaves what earlier XFORWARD commands said.
+        var (ident, address, helo) = (_xforward.Ident, _xforward.Address, _xforward.Helo);
         foreach (var token in argument.Split(' ', StringSplitOptions.RemoveEmptyEntries))
         {
             int eq = token.IndexOf('=', StringComparison.Ordinal);
@@ -138,14 +144,69 @@ public sealed class LmtpSession
                 return LmtpReplies.Syntax("XFORWARD: expected NAME=VALUE");
             }
 
-            if (token[..eq].Equals("IDENT", StringComparison.OrdinalIgnoreCase))
+            var value = XText.Decode(token[(eq + 1)..]);
+            bool unavailable = value is "[UNAVAILABLE]" or "[TEMPUNAVAIL]";
+            switch (token[..eq].ToUpperInvariant())
             {
-                var ident = XText.Decode(token[(eq + 1)..]);
-                _xforwardIdent = ident is null or "[UNAVAILABLE]" || !ident.All(char.IsAsciiLetterOrDigit) ? null : ident;
+                case "IDENT":
+                    ident = value is null || unavailable || value.Length > 32 || !value.All(char.IsAsciiLetterOrDigit) ? null : value;
+                    break;
+                case "ADDR":
+                    if (unavailable)
+                    {
+                        address = null;
+                    }
+                    else if (ClientAddress(value) is { } ip)
+                    {
+                        address = ip;
+                    }
+                    else
+                    {
+                        return LmtpReplies.Syntax("XFORWARD: ADDR is not an IP address");
+                    }
+
+                    break;
+                case "HELO":
+                    if (unavailable)
+                    {
+                        helo = null;
+                    }
+                    else if (value is { Length: > 0 and <= MaxHeloLength } && value.All(c => c is >= '!' and <= '~'))
+                    {
+                        helo = value;
+                    }
+                    else
+                    {
+                        return LmtpReplies.Syntax($"XFORWARD: HELO must be 1 to {MaxHeloLength} printable ASCII characters");
+                    }
+
+                    break;
+                case "NAME" or "PROTO" or "SOURCE" or "PORT":
+                    break;
+                default:
+                    return LmtpReplies.Syntax($"XFORWARD: unknown attribute {token[..eq]}");
             }
         }
 
+        _xforward = (ident, address, helo);
         return LmtpReplies.Ok;
+    }
+
+    /// <summary>An XFORWARD ADDR value: IPv4, or IPv6 with Postfix's <c>IPV6:</c> prefix (or without), at most 64 characters, in its normal text form.</summary>
+    private static string? ClientAddress(string? value)
+    {
+        if (value is null || value.Length > 64)
+        {
+            return null;
+        }
+
+        var text = value.StartsWith("IPV6:", StringComparison.OrdinalIgnoreCase) ? value[5..] : value;
+        if (text.Contains('%', StringComparison.Ordinal) || text.Contains('/', StringComparison.Ordinal) || !IPAddress.TryParse(text, out var ip))
+        {
+            return null;
+        }
+
+        return (ip.IsIPv4MappedToIPv6 ? ip.MapToIPv4() : ip).ToString();
     }
 
     private LmtpReply Mail(string argument)
@@ -184,7 +245,7 @@ public sealed class LmtpSession
             }
         }
 
-        Transaction = new LmtpTransaction(path.Address, _xforwardIdent);
+        Transaction = new LmtpTransaction(path.Address, _xforward.Ident) { ClientAddress = _xforward.Address, ClientHelo = _xforward.Helo };
         return LmtpReplies.SenderOk;
     }
 
