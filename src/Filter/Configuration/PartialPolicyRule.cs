@@ -4,4 +4,8 @@ namespace MailFilter.Filter.Configuration;
 public sealed record PartialPolicyRule(SignPolicy? Sign, EncryptPolicy? Encrypt)
 {
     public EgressPolicy? Egress { get; init; }
+
+    public LinksPolicy? Links { get; init; }
+
+    public LinksStoreFailure? LinksStoreFailure { get; init; }
 }

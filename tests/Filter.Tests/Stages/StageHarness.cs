@@ -13,8 +13,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace MailFilter.Filter.Tests.Stages;
 
 /// <summary>
-/// Runs the outbound stages (classify, intent, sign, encrypt, reinject, trace) in a real milter listener,
-/// driven by the MTA-side client, with keys in memory and a re-injector that records the copies.
+/// Runs the outbound stages (classify, intent, links when <see cref="Store"/> is set, sign, encrypt, reinject, trace)
+/// in a real milter listener, driven by the MTA-side client, with keys in memory and a re-injector that records the copies.
 /// <see cref="RunAsync"/> answers the verdict and the message as Postfix would store it.
 /// </summary>
 public sealed class StageHarness : IAsyncDisposable, IOutboundKeys, IReinjector
@@ -42,6 +42,17 @@ public sealed class StageHarness : IAsyncDisposable, IOutboundKeys, IReinjector
     public Exception? ReinjectFailure { get; set; }
 
     public List<string> Log { get; } = [];
+
+    /// <summary>The attachment store of the links stage; null leaves the stage out.</summary>
+    public IAttachmentStore? Store { get; set; }
+
+    /// <summary>The boundaries the links stage makes (default: fixed and numbered, so outputs are reproducible).</summary>
+    public Func<string>? Boundary { get; set; }
+
+    /// <summary>False leaves the trace stage out (its header names the build's version).</summary>
+    public bool Trace { get; set; } = true;
+
+    public FilterMetrics Metrics { get; } = new();
 
     public bool AuthdDown { get; set; }
 
@@ -108,8 +119,18 @@ public sealed class StageHarness : IAsyncDisposable, IOutboundKeys, IReinjector
             new SignStage(this),
             new EncryptStage(this, new SpoolOptions(64 * 1024, _dir)),
             new ReinjectStage(this, Guard, logger),
-            new TraceStage("mx.example.test"),
         };
+        if (Trace)
+        {
+            stages.Add(new TraceStage("mx.example.test"));
+        }
+
+        if (Store is not null)
+        {
+            int n = 0;
+            stages.Insert(2, new LinksStage(Store, this, new SpoolOptions(64 * 1024, _dir), logger, Metrics,
+                Boundary ?? (() => "=_mf_links_" + (++n).ToString(System.Globalization.CultureInfo.InvariantCulture) + "_")));
+        }
         var pipeline = new OutboundPipeline(stages, new LoggerFactory([logger]).CreateLogger<OutboundPipeline>());
         await using var listener = new MilterListener(new MilterListenerOptions { Endpoints = [MilterEndpoint.Parse("unix:" + Path.Combine(_dir, Guid.NewGuid().ToString("N")[..8] + ".sock"))] },
             new MilterOptions(), pipeline, NullLogger.Instance);
