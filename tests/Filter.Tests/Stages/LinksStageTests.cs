@@ -115,12 +115,12 @@ public sealed class LinksStageTests : IAsyncDisposable
                 Assert.DoesNotContain(FakeAttachmentStore.Token(other, Sha(data)), Encoding.UTF8.GetString(message), StringComparison.Ordinal);
             }
 
-            Assert.Contains("Size: 300,000 bytes", plain, StringComparison.Ordinal);
+            Assert.Contains("Size: 300,000 bytes (293.0 KiB)", plain, StringComparison.Ordinal);
             Assert.Contains("Expires: 2026-12-21 12:00 UTC", plain, StringComparison.Ordinal);
             var notices = root.Children.Skip(1).OfType<MimePart>().Where(p => p.ContentType.MimeType == "text/plain" && p.ContentDisposition?.IsInline == true).ToList();
             Assert.Equal(2, notices.Count);
-            Assert.StartsWith("[The attachment \"big.pdf\" (300,000 bytes) is stored as a link", notices[0].GetText(), StringComparison.Ordinal);
-            Assert.StartsWith("[The attachment \"Bericht Ü.pdf\" (200,000 bytes)", notices[1].GetText(), StringComparison.Ordinal);
+            Assert.StartsWith("[The attachment \"big.pdf\", 300,000 bytes (293.0 KiB), is stored as a link", notices[0].GetText(), StringComparison.Ordinal);
+            Assert.StartsWith("[The attachment \"Bericht Ü.pdf\", 200,000 bytes (195.3 KiB), is", notices[1].GetText(), StringComparison.Ordinal);
             Assert.Equal(["small.png"], parsed.Attachments.Select(a => a.FileName));
             Assert.Equal(SignatureHeaderStatus.Pass, (await OutboundStagesTests.VerifyAsync(StripGuard(message), who, _h)).Status);
             Assert.Equal(SignatureHeaderStatus.Fail, (await OutboundStagesTests.VerifyAsync(StripGuard(message), other, _h)).Status);
@@ -173,7 +173,7 @@ public sealed class LinksStageTests : IAsyncDisposable
         var root = (Multipart)parsed.Root;
         Assert.Equal(2, root.Count);
         Assert.Equal("multipart/alternative", root[0].ContentType.MimeType);
-        Assert.Contains("\"only.pdf\" (300,000 bytes)", ((MimePart)root[1]).GetText(), StringComparison.Ordinal);
+        Assert.Contains("\"only.pdf\", 300,000 bytes (293.0 KiB), is", ((MimePart)root[1]).GetText(), StringComparison.Ordinal);
         Assert.Empty(parsed.Defects);
         Assert.Equal(SignatureHeaderStatus.Pass, (await OutboundStagesTests.VerifyAsync(outcome.Message!, Bob, _h)).Status);
     }

@@ -62,10 +62,10 @@ internal sealed class LinkNotice
         foreach (var (file, link) in links)
         {
             sb.Append("\r\n").Append((++n).ToString(CultureInfo.InvariantCulture)).Append(". ").Append(file.FileName).Append("\r\n");
-            sb.Append("   Size: ").Append(Size(file.Size)).Append("\r\n");
-            sb.Append("   SHA-256: ").Append(file.Sha256).Append("\r\n");
-            sb.Append("   Expires: ").Append(Expiry(link.Expires)).Append("\r\n");
-            sb.Append("   Link: ").Append(link.Url).Append("\r\n");
+            sb.Append("  Size: ").Append(Size(file.Size)).Append("\r\n");
+            sb.Append("  SHA-256: ").Append(file.Sha256).Append("\r\n");
+            sb.Append("  Expires: ").Append(Expiry(link.Expires)).Append("\r\n");
+            sb.Append("  Link: ").Append(link.Url).Append("\r\n");
         }
 
         return sb.ToString();
@@ -90,7 +90,7 @@ internal sealed class LinkNotice
 
     /// <summary>The text that takes a replaced part's place.</summary>
     public static string InPlaceText(LinkedFile file, GrantedLink link) =>
-        "[The attachment \"" + file.FileName + "\" (" + Size(file.Size) + ") is stored as a link; it is listed at the top of this message.]\r\n" +
+        "[The attachment \"" + file.FileName + "\", " + Size(file.Size) + ", is stored as a link; see the list at the top of this message.]\r\n" +
         "Link: " + link.Url + "\r\n";
 
     /// <summary>Escapes &amp; &lt; &gt; and quotes; other characters stay as they are (the part is UTF-8).</summary>
@@ -98,8 +98,26 @@ internal sealed class LinkNotice
         text.Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal)
             .Replace("\"", "&quot;", StringComparison.Ordinal).Replace("'", "&#39;", StringComparison.Ordinal);
 
-    /// <summary>"20,971,520 bytes".</summary>
-    public static string Size(long bytes) => bytes.ToString("N0", CultureInfo.InvariantCulture) + (bytes == 1 ? " byte" : " bytes");
+    /// <summary>"52 bytes", "20,971,520 bytes (20.0 MiB)".</summary>
+    public static string Size(long bytes)
+    {
+        string exact = bytes.ToString("N0", CultureInfo.InvariantCulture) + (bytes == 1 ? " byte" : " bytes");
+        if (bytes < 1024)
+        {
+            return exact;
+        }
+
+        string[] units = ["KiB", "MiB", "GiB", "TiB"];
+        double value = bytes / 1024.0;
+        int unit = 0;
+        while (value >= 1024 && unit < units.Length - 1)
+        {
+            value /= 1024;
+            unit++;
+        }
+
+        return exact + " (" + value.ToString("0.0", CultureInfo.InvariantCulture) + " " + units[unit] + ")";
+    }
 
     /// <summary>"2026-12-21 12:00 UTC".</summary>
     public static string Expiry(DateTimeOffset expires) => expires.UtcDateTime.ToString("yyyy'-'MM'-'dd HH':'mm 'UTC'", CultureInfo.InvariantCulture);
