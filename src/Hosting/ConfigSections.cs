@@ -23,6 +23,7 @@ public static class ConfigSections
         ["database"] = [Authd],
         ["discovery"] = [Authd],
         ["registry"] = [Authd],
+        ["attachments"] = [Authd],
         ["log"] = [Mailfilterd, Authd],
         // listen is mailfilterd's, authd_listen mailfilter-authd's.
         ["metrics"] = [Mailfilterd, Authd],

@@ -47,6 +47,9 @@ public sealed record AuthSettings
     /// <summary>[registry]: registered mail (docs/registry.md §7).</summary>
     public RegistrySettings Registry { get; init; } = new();
 
+    /// <summary>[attachments]: the attachment store, grants and downloads (docs/attachments.md §10).</summary>
+    public AttachmentSettings Attachments { get; init; } = new();
+
     public Microsoft.Extensions.Logging.LogLevel LogLevel { get; init; } = Microsoft.Extensions.Logging.LogLevel.Information;
 
     /// <summary>Reads the settings; unknown keys and bad values are collected in <paramref name="errors"/>.</summary>
@@ -135,6 +138,7 @@ public sealed record AuthSettings
             LogLevel = reader.LogLevel(d.LogLevel),
         };
 
+        settings = settings with { Attachments = AttachmentSettingsReader.Read(reader, settings.Registry) };
         if (settings.Database.PasswordFile is { } passwordFile && !File.Exists(passwordFile))
         {
             reader.Error("database", "password_file", passwordFile, "no such file");
@@ -145,7 +149,8 @@ public sealed record AuthSettings
              "local_domains", "create_on_first_use", "key_cache_ttl", "shutdown_timeout"],
             ["host", "port", "name", "user", "password_file", "pool_size", "connect_timeout", "command_timeout", "migrate_on_start"],
             DiscoverySettingsReader.SettingNames,
-            RegistrySettings.SettingNames);
+            RegistrySettings.SettingNames,
+            AttachmentSettings.SettingNames);
         errors = reader.Errors;
         return settings;
     }

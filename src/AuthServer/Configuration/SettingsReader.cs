@@ -106,8 +106,9 @@ internal sealed class SettingsReader(IConfiguration config)
         return level;
     }
 
-    /// <summary>Every key of [authd], [database], [discovery], [registry] and [log] must be known (in [discovery] a key with a dot is a peer domain); sections of mailfilterd are skipped; any other section is an error.</summary>
-    public void CheckUnknown(IReadOnlyList<string> authdKeys, IReadOnlyList<string> databaseKeys, IReadOnlyList<string> discoveryKeys, IReadOnlyList<string> registryKeys)
+    /// <summary>Every key of [authd], [database], [discovery], [registry], [attachments] and [log] must be known (in [discovery] a key with a dot is a peer domain); sections of mailfilterd are skipped; any other section is an error.</summary>
+    public void CheckUnknown(IReadOnlyList<string> authdKeys, IReadOnlyList<string> databaseKeys, IReadOnlyList<string> discoveryKeys, IReadOnlyList<string> registryKeys,
+        IReadOnlyList<string> attachmentKeys)
     {
         // [metrics] listen is mailfilterd's.
         var known = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "log:level", "metrics:authd_listen", "metrics:listen" };
@@ -115,6 +116,7 @@ internal sealed class SettingsReader(IConfiguration config)
         known.UnionWith(databaseKeys.Select(k => "database:" + k));
         known.UnionWith(discoveryKeys.Select(k => "discovery:" + k));
         known.UnionWith(registryKeys.Select(k => "registry:" + k));
+        known.UnionWith(attachmentKeys.Select(k => "attachments:" + k));
         foreach (var entry in _config.AsEnumerable().Where(kv => kv.Value is not null))
         {
             var parts = entry.Key.Split(':', 2);

@@ -48,10 +48,11 @@ public static class RegistryMail
 
     private static string Hours(TimeSpan ttl) => Math.Round(ttl.TotalHours).ToString(CultureInfo.InvariantCulture);
 
-    private static string Compose(string from, string to, string subject, string host, string text)
+    /// <summary>A plain UTF-8 text mail from authd (registration mails, attachment proof codes).</summary>
+    internal static string Compose(string from, string to, string subject, string host, string text, string displayName = "MailFilter registry")
     {
         var sb = new StringBuilder();
-        sb.Append("From: MailFilter registry <").Append(from).Append(">\r\n");
+        sb.Append("From: ").Append(displayName).Append(" <").Append(from).Append(">\r\n");
         sb.Append("To: <").Append(to).Append(">\r\n");
         sb.Append("Subject: ").Append(EncodedWord(subject)).Append("\r\n");
         sb.Append("Date: ").Append(DateTimeOffset.UtcNow.ToString("ddd, dd MMM yyyy HH:mm:ss '+0000'", CultureInfo.InvariantCulture)).Append("\r\n");

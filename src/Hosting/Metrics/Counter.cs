@@ -21,7 +21,7 @@ public sealed class Counter : IMetric
 
     public void Increment(params string[] labelValues) => Add(1, labelValues);
 
-    /// <summary>Adds <paramref name="amount"/> (not negative) to the count of one label set.</summary>
+    /// <summary>Adds <paramref name="amount"/> (at least 0: a counter never goes down), e.g. bytes sent.</summary>
     public void Add(long amount, params string[] labelValues)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(amount);
