@@ -1,4 +1,6 @@
 using System.Security.Cryptography;
+using MailFilter.AuthClient;
+using MailFilter.AuthClient.Protocol;
 using MailFilter.Filter.Milter.Stages;
 
 namespace MailFilter.Filter.Tests.Stages;
@@ -16,10 +18,10 @@ public sealed class FakeAttachmentStore : IAttachmentStore
 
     public List<string> Put { get; } = [];
 
-    public List<LinkGrantRequest> Grants { get; } = [];
+    public List<GrantRequest> Grants { get; } = [];
 
-    /// <summary>When set, every call fails with it.</summary>
-    public AttachmentStoreFailure? Failure { get; set; }
+    /// <summary>When set, every call throws it.</summary>
+    public Exception? Failure { get; set; }
 
     public Task<bool> HasAsync(string sha256, CancellationToken cancellationToken)
     {
@@ -39,30 +41,37 @@ public sealed class FakeAttachmentStore : IAttachmentStore
         Put.Add(sha256);
     }
 
-    public Task<IReadOnlyList<GrantedLink>> CreateGrantsAsync(LinkGrantRequest request, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<AttachmentLink>> CreateGrantsAsync(GrantRequest request, CancellationToken cancellationToken)
     {
         Fail();
         Grants.Add(request);
-        var links = new List<GrantedLink>();
+        var links = new List<AttachmentLink>();
         foreach (var r in request.Recipients)
         {
             foreach (var f in request.Files)
             {
                 Assert.True(Content.ContainsKey(f.Sha256), "a grant for content that is not stored");
-                links.Add(new GrantedLink(r, f.Sha256, f.FileName, $"https://files.example.test/a/{Token(r, f.Sha256)}/{Uri.EscapeDataString(f.FileName)}", Expires));
+                links.Add(new AttachmentLink
+                {
+                    Recipient = r,
+                    Sha256 = f.Sha256,
+                    FileName = f.FileName,
+                    Url = $"https://files.example.test/a/{Token(r, f.Sha256)}/{Uri.EscapeDataString(f.FileName)}",
+                    Expires = Expires,
+                });
             }
         }
 
-        return Task.FromResult<IReadOnlyList<GrantedLink>>(links);
+        return Task.FromResult<IReadOnlyList<AttachmentLink>>(links);
     }
 
     public static string Token(string recipient, string sha256) => recipient[..recipient.IndexOf('@')] + "-" + sha256[..8];
 
     private void Fail()
     {
-        if (Failure is { } f)
+        if (Failure is { } e)
         {
-            throw new AttachmentStoreException(f, "the fake store is " + f);
+            throw e;
         }
     }
 }

@@ -86,7 +86,7 @@ public sealed class LinksStageTests : IAsyncDisposable
         Assert.Equal(["big.pdf", "Bericht Ü.pdf"], grant.Files.Select(f => f.FileName));
         Assert.Equal([300_000L, 200_000L], grant.Files.Select(f => f.Size));
         Assert.False(grant.Encrypted);
-        Assert.False(grant.FollowLatest);
+        Assert.All(grant.Files, f => Assert.Equal("pinned", f.Follow));
         Assert.Equal("<links1@example.test>", grant.MessageId);
         Assert.Equal("QID1", grant.QueueId);
 
@@ -209,7 +209,7 @@ public sealed class LinksStageTests : IAsyncDisposable
         Assert.Equal(replaced ? 1 : 0, _store.Grants.Count);
         if (request == "latest")
         {
-            Assert.True(_store.Grants[0].FollowLatest);
+            Assert.All(_store.Grants[0].Files, f => Assert.Equal("latest", f.Follow));
         }
 
         if (!replaced)
@@ -219,18 +219,25 @@ public sealed class LinksStageTests : IAsyncDisposable
     }
 
     [Theory]
-    [InlineData(AttachmentStoreFailure.Full, LinksStoreFailure.Tempfail, "451 4.3.1 attachment store full, try again later")]
-    [InlineData(AttachmentStoreFailure.Unavailable, LinksStoreFailure.Tempfail, "451 4.3.0 attachment store unavailable, try again later")]
-    [InlineData(AttachmentStoreFailure.Full, LinksStoreFailure.Inline, null)]
-    [InlineData(AttachmentStoreFailure.Unavailable, LinksStoreFailure.Inline, null)]
-    public async Task AStoreThatIsFullOrUnavailableTempfailsOrLeavesTheAttachmentsInline(AttachmentStoreFailure failure, LinksStoreFailure policy, string? reply)
+    [InlineData("full", LinksStoreFailure.Tempfail, "451 4.3.1 attachment store full, try again later")]
+    [InlineData("unavailable", LinksStoreFailure.Tempfail, "451 4.3.0 attachment store unavailable, try again later")]
+    [InlineData("authd", LinksStoreFailure.Tempfail, "451 4.3.0 attachment store unavailable, try again later")]
+    [InlineData("full", LinksStoreFailure.Inline, null)]
+    [InlineData("unavailable", LinksStoreFailure.Inline, null)]
+    public async Task AStoreThatIsFullOrUnavailableTempfailsOrLeavesTheAttachmentsInline(string what, LinksStoreFailure policy, string? reply)
     {
-        _store.Failure = failure;
+        _store.Failure = what switch
+        {
+            "full" => new AuthClient.AttachmentStoreFullException("over quota"),
+            "unavailable" => new AuthClient.AttachmentStoreUnavailableException("disk error"),
+            _ => new AuthClient.AuthdUnavailableException("unreachable", "down"),
+        };
+        string failure = what == "full" ? "full" : "unavailable";
         await using var h = new StageHarness(Policy("over 100K", EncryptPolicy.Never, policy)) { Store = _store };
         string mail = Mail($"{Bob}, {Carol}", string.Empty, TextPart, PdfPart(s_big));
         var outcome = await h.RunAsync(mail, [Bob, Carol]);
         string action = policy == LinksStoreFailure.Inline ? "inline" : "tempfail";
-        Assert.Equal(1, h.Metrics.LinksStoreFailures.Value(failure == AttachmentStoreFailure.Full ? "full" : "unavailable", action));
+        Assert.Equal(1, h.Metrics.LinksStoreFailures.Value(failure, action));
         if (reply is not null)
         {
             Assert.Equal(reply, outcome.Check.Verdict.Text);
@@ -242,7 +249,7 @@ public sealed class LinksStageTests : IAsyncDisposable
         Assert.Equal([Bob, Carol], outcome.Recipients); // no per-recipient copies: nothing differs
         Assert.Empty(h.Reinjected);
         Assert.EndsWith(Body(Encoding.UTF8.GetBytes(mail)), outcome.Text, StringComparison.Ordinal);
-        Assert.Contains("links=inline (store " + (failure == AttachmentStoreFailure.Full ? "full" : "unavailable") + "), signed", outcome.Text, StringComparison.Ordinal);
+        Assert.Contains("links=inline (store " + failure + "), signed", outcome.Text, StringComparison.Ordinal);
         Assert.Equal(SignatureHeaderStatus.Pass, (await OutboundStagesTests.VerifyAsync(outcome.Message!, Carol, h)).Status);
     }
 

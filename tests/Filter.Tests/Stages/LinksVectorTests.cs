@@ -49,3 +49,30 @@ public sealed partial class LinksVectorTests
         return m.Groups[1].Value.ReplaceLineEndings("\r\n");
     }
 }
+
+public sealed class LinksFileNameTests
+{
+    [Theory]
+    [InlineData("report.pdf", "report.pdf")]
+    [InlineData("../../etc/passwd", "passwd")]
+    [InlineData("C:\\Users\\a\\Bericht Ü.pdf", "Bericht Ü.pdf")]
+    [InlineData("a\tb\u0001c.txt", "abc.txt")]
+    [InlineData("dir/", "attachment")]
+    [InlineData("..", "attachment")]
+    public void TheStoredNameHasNoDirectoryAndNoControlCharacters(string given, string stored)
+    {
+        var part = new MailFilter.Mime.MimePart("application", "octet-stream");
+        part.SetFileName(given);
+        Assert.Equal(stored, MailFilter.Filter.Milter.Stages.LinksStage.FileNameOf(part));
+    }
+
+    [Fact]
+    public void ALongNameIsShortenedTo255BytesBeforeItsExtension()
+    {
+        var part = new MailFilter.Mime.MimePart("application", "pdf");
+        part.SetFileName(new string('ü', 200) + ".pdf");
+        string name = MailFilter.Filter.Milter.Stages.LinksStage.FileNameOf(part);
+        Assert.True(System.Text.Encoding.UTF8.GetByteCount(name) <= 255);
+        Assert.EndsWith("üü.pdf", name, StringComparison.Ordinal);
+    }
+}

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using MailFilter.AuthClient.Protocol;
 using MailFilter.Mime;
 
 namespace MailFilter.Filter.Milter.Stages;
@@ -16,7 +17,7 @@ internal sealed class LinkNotice
 
     private readonly MimePart _plain;
     private readonly MimePart _html;
-    private readonly List<(MimePart Part, LinkedFile File)> _inPlace = [];
+    private readonly List<(MimePart Part, GrantFile File)> _inPlace = [];
 
     public LinkNotice(string boundary)
     {
@@ -32,7 +33,7 @@ internal sealed class LinkNotice
     public Multipart Block { get; }
 
     /// <summary>A new in-place notice for <paramref name="file"/> (inline text/plain; its text comes with <see cref="Fill"/>).</summary>
-    public MimePart InPlace(LinkedFile file)
+    public MimePart InPlace(GrantFile file)
     {
         var part = new MimePart("text", "plain");
         part.Headers.Add("Content-Disposition", "inline");
@@ -42,19 +43,19 @@ internal sealed class LinkNotice
 
     /// <summary>Writes one recipient's links into the block and the in-place notices. <paramref name="links"/> has one
     /// link per file, in the order the files appear in the message.</summary>
-    public void Fill(IReadOnlyList<(LinkedFile File, GrantedLink Link)> links)
+    public void Fill(IReadOnlyList<(GrantFile File, AttachmentLink Link)> links)
     {
         _plain.SetText(PlainText(links));
         _html.SetText(HtmlText(links));
         foreach (var (part, file) in _inPlace)
         {
-            var link = links.First(l => ReferenceEquals(l.File, file)).Link;
+            var link = links.First(l => l.File == file).Link;
             part.SetText(InPlaceText(file, link));
         }
     }
 
     /// <summary>The text/plain notice block.</summary>
-    public static string PlainText(IReadOnlyList<(LinkedFile File, GrantedLink Link)> links)
+    public static string PlainText(IReadOnlyList<(GrantFile File, AttachmentLink Link)> links)
     {
         var sb = new StringBuilder();
         sb.Append(Intro).Append("\r\n");
@@ -72,7 +73,7 @@ internal sealed class LinkNotice
     }
 
     /// <summary>The text/html notice block: the same facts, the file names as links.</summary>
-    public static string HtmlText(IReadOnlyList<(LinkedFile File, GrantedLink Link)> links)
+    public static string HtmlText(IReadOnlyList<(GrantFile File, AttachmentLink Link)> links)
     {
         var sb = new StringBuilder();
         sb.Append("<!DOCTYPE html>\r\n<html><body>\r\n<div class=\"mailfilter-links\">\r\n<p>").Append(Html(Intro)).Append("</p>\r\n<ol>\r\n");
@@ -89,7 +90,7 @@ internal sealed class LinkNotice
     }
 
     /// <summary>The text that takes a replaced part's place.</summary>
-    public static string InPlaceText(LinkedFile file, GrantedLink link) =>
+    public static string InPlaceText(GrantFile file, AttachmentLink link) =>
         "[The attachment \"" + file.FileName + "\", " + Size(file.Size) + ", is stored as a link; see the list at the top of this message.]\r\n" +
         "Link: " + link.Url + "\r\n";
 

@@ -1,4 +1,6 @@
 using System.Globalization;
+using MailFilter.AuthClient;
+using MailFilter.AuthClient.Protocol;
 using MailFilter.Crypto.Signature;
 using MailFilter.Filter.Configuration;
 using MailFilter.Messages;
@@ -64,7 +66,8 @@ public sealed class LinksStage : IOutboundStage
                 return null;
             }
 
-            var found = FindFiles(parse.Message, intent.Links);
+            string follow = intent.FollowLatest ? "latest" : "pinned";
+            var found = FindFiles(parse.Message, intent.Links, follow);
             if (found.Count == 0)
             {
                 return null;
@@ -77,12 +80,13 @@ public sealed class LinksStage : IOutboundStage
                 parse.Dispose();
                 wrap = _boundary();
                 parse = Parse(message, fields, wrap);
-                found = FindFiles(parse.Message, intent.Links);
+                found = FindFiles(parse.Message, intent.Links, follow);
             }
 
             var recipients = message.Recipients.Select(r => r.Address).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
-            IReadOnlyList<GrantedLink> links;
+            IReadOnlyList<AttachmentLink> links;
             int stored = 0;
+            var files = found.Select(f => f.File).Distinct().ToList();
             try
             {
                 foreach (var file in found.Select(f => f.File).DistinctBy(f => f.Sha256))
@@ -100,14 +104,24 @@ public sealed class LinksStage : IOutboundStage
                     stored++;
                 }
 
-                links = await _store.CreateGrantsAsync(new LinkGrantRequest(
-                    intent.Sender, message.Headers.GetValue("Message-ID")?.Trim(), context.QueueId,
-                    await WillEncryptAsync(intent, recipients, cancellationToken), recipients,
-                    [.. found.Select(f => f.File).Distinct()], intent.FollowLatest), cancellationToken);
+                links = await _store.CreateGrantsAsync(new GrantRequest
+                {
+                    Sender = intent.Sender,
+                    MessageId = message.Headers.GetValue("Message-ID")?.Trim(),
+                    QueueId = context.QueueId,
+                    Encrypted = await WillEncryptAsync(intent, recipients, cancellationToken),
+                    Recipients = recipients,
+                    Files = files,
+                }, cancellationToken);
             }
             catch (AttachmentStoreException e)
             {
-                return StoreFailed(context, intent, found, e);
+                return StoreFailed(context, intent, found, e is AttachmentStoreFullException ? "full" : "unavailable", e.Message);
+            }
+            catch (AuthdUnavailableException e)
+            {
+                // authd itself not answering: the store is unavailable to this message.
+                return StoreFailed(context, intent, found, "unavailable", e.Message);
             }
 
             if (recipients.Count > 1)
@@ -121,9 +135,9 @@ public sealed class LinksStage : IOutboundStage
                 WrapHeaders(message.Headers, wrap);
             }
 
-            int distinct = found.Select(f => f.File.Sha256).Distinct().Count();
-            long bytes = found.Select(f => f.File).Distinct().Sum(f => f.Size);
-            Log.LinksReplaced(_logger, context.QueueId, found.Count, bytes, stored, distinct - stored, recipients.Count, context.Copies.Count - 1, intent.FollowLatest ? "latest" : "pinned");
+            int distinct = files.Select(f => f.Sha256).Distinct().Count();
+            long bytes = files.DistinctBy(f => f.Sha256).Sum(f => f.Size);
+            Log.LinksReplaced(_logger, context.QueueId, found.Count, bytes, stored, distinct - stored, recipients.Count, context.Copies.Count - 1, follow);
             _metrics?.LinksFiles.Add(stored, "stored");
             _metrics?.LinksFiles.Add(distinct - stored, "present");
             _metrics?.LinksBytes.Add(bytes);
@@ -154,13 +168,27 @@ public sealed class LinksStage : IOutboundStage
     }
 
     /// <summary>The name a file is stored and linked under: the sender's file name without any directory part and
-    /// control characters; "attachment" when that leaves nothing.</summary>
+    /// control characters, at most 255 bytes of UTF-8 (shortened before its extension); "attachment" when that leaves
+    /// nothing.</summary>
     internal static string FileNameOf(MimePart part)
     {
+        const int MaxBytes = 255;
         string name = part.FileName ?? string.Empty;
         int slash = name.LastIndexOfAny(['/', '\\']);
-        name = new string(name[(slash + 1)..].Where(c => !char.IsControl(c)).ToArray()).Trim();
-        return name is "" or "." or ".." ? "attachment" : name;
+        name = new string(name[(slash + 1)..].Where(c => !char.IsControl(c) && !char.IsSurrogate(c) && c != '\uFFFD').ToArray()).Trim();
+        if (name is "" or "." or "..")
+        {
+            return "attachment";
+        }
+
+        while (System.Text.Encoding.UTF8.GetByteCount(name) > MaxBytes)
+        {
+            int dot = name.LastIndexOf('.');
+            int cut = dot > 0 && name.Length - dot <= 16 ? dot - 1 : name.Length - 1;
+            name = name.Remove(cut, 1);
+        }
+
+        return name;
     }
 
     private static bool IsCryptoContainer(ContentType type) =>
@@ -168,7 +196,7 @@ public sealed class LinksStage : IOutboundStage
             or "application/x-pkcs7-signature" or "application/pgp-encrypted" or "application/pgp-signature";
 
     /// <summary>The leaf parts to replace, in document order, each with its decoded size and hash (streamed).</summary>
-    private static List<Found> FindFiles(MimeMessage message, LinksPolicy policy)
+    private static List<Found> FindFiles(MimeMessage message, LinksPolicy policy, string follow)
     {
         var found = new List<Found>();
         var stack = new Stack<MimeEntity>();
@@ -194,7 +222,14 @@ public sealed class LinksStage : IOutboundStage
                     var (length, sha256) = part.GetDecodedDigest();
                     if (policy.Applies(length))
                     {
-                        found.Add(new Found(part, new LinkedFile(Convert.ToHexStringLower(sha256), FileNameOf(part), part.ContentType.MimeType, length)));
+                        found.Add(new Found(part, new GrantFile
+                        {
+                            Sha256 = Convert.ToHexStringLower(sha256),
+                            FileName = FileNameOf(part),
+                            ContentType = part.ContentType.MimeType,
+                            Size = length,
+                            Follow = follow,
+                        }));
                     }
 
                     break;
@@ -206,7 +241,7 @@ public sealed class LinksStage : IOutboundStage
 
     /// <summary>Replaces each part by its notice, puts the notice block first, and writes every copy's body with that
     /// copy's recipient's links (the original's becomes the milter's replacement body).</summary>
-    private void Replace(OutboundContext context, Parsed parse, List<Found> found, IReadOnlyList<GrantedLink> links)
+    private void Replace(OutboundContext context, Parsed parse, List<Found> found, IReadOnlyList<AttachmentLink> links)
     {
         var notice = new LinkNotice(_boundary());
         foreach (var f in found)
@@ -242,9 +277,9 @@ public sealed class LinksStage : IOutboundStage
         }
     }
 
-    private static GrantedLink LinkFor(IReadOnlyList<GrantedLink> links, string recipient, LinkedFile file)
+    private static AttachmentLink LinkFor(IReadOnlyList<AttachmentLink> links, string recipient, GrantFile file)
     {
-        bool Mine(GrantedLink l) => l.Recipient.Equals(recipient, StringComparison.OrdinalIgnoreCase) && l.Sha256.Equals(file.Sha256, StringComparison.OrdinalIgnoreCase);
+        bool Mine(AttachmentLink l) => l.Recipient.Equals(recipient, StringComparison.OrdinalIgnoreCase) && l.Sha256.Equals(file.Sha256, StringComparison.OrdinalIgnoreCase);
         return links.FirstOrDefault(l => Mine(l) && l.FileName == file.FileName) ?? links.FirstOrDefault(Mine)
             ?? throw new InvalidOperationException($"mailfilter-authd granted no link to {file.Sha256} for {recipient}");
     }
@@ -290,11 +325,10 @@ public sealed class LinksStage : IOutboundStage
         }
     }
 
-    private MilterResponse? StoreFailed(OutboundContext context, OutboundIntent intent, List<Found> found, AttachmentStoreException e)
+    private MilterResponse? StoreFailed(OutboundContext context, OutboundIntent intent, List<Found> found, string failure, string reason)
     {
-        string failure = e.Failure == AttachmentStoreFailure.Full ? "full" : "unavailable";
         bool inline = intent.LinksStoreFailure == LinksStoreFailure.Inline;
-        Log.LinksStoreFailed(_logger, context.QueueId, failure, e.Message, inline ? "sending the attachments inline" : "answering 451");
+        Log.LinksStoreFailed(_logger, context.QueueId, failure, reason, inline ? "sending the attachments inline" : "answering 451");
         _metrics?.LinksStoreFailures.Increment(failure, inline ? "inline" : "tempfail");
         if (inline)
         {
@@ -303,7 +337,7 @@ public sealed class LinksStage : IOutboundStage
             return null;
         }
 
-        return e.Failure == AttachmentStoreFailure.Full
+        return failure == "full"
             ? MilterResponse.WithReply(451, "4.3.1", "attachment store full, try again later")
             : MilterResponse.WithReply(451, "4.3.0", "attachment store unavailable, try again later");
     }
@@ -337,7 +371,7 @@ public sealed class LinksStage : IOutboundStage
         return new Parsed(MimeMessage.Load(source), source, head.Length);
     }
 
-    private sealed record Found(MimePart Part, LinkedFile File);
+    private sealed record Found(MimePart Part, GrantFile File);
 
     private sealed class Parsed(MimeMessage message, Stream source, long headerLength) : IDisposable
     {
