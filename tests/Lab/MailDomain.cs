@@ -18,6 +18,7 @@ public sealed class MailDomain : IAsyncDisposable
     private readonly List<MailDomain> _peers = [];
     private readonly string _policy;
     private readonly string _authdSettings;
+    private readonly string _attachmentSettings;
     private readonly string _filterSettings;
     private readonly MailDomainStore _store;
     private readonly string _logLevel;
@@ -25,8 +26,10 @@ public sealed class MailDomain : IAsyncDisposable
     private DaemonProcess? _mailfilterd;
     private bool _disposed;
 
-    private MailDomain(string name, IReadOnlyList<string> users, string policy, string authdSettings, string filterSettings, MailDomainStore store, string logLevel)
+    private MailDomain(string name, IReadOnlyList<string> users, string policy, string authdSettings, string filterSettings, MailDomainStore store, string logLevel,
+        string attachmentSettings)
     {
+        _attachmentSettings = attachmentSettings;
         _store = store;
         _logLevel = logLevel;
         Name = name;
@@ -56,7 +59,7 @@ public sealed class MailDomain : IAsyncDisposable
 
     public int LmtpPort { get; }
 
-    /// <summary>mailfilter-authd's public listener (key discovery).</summary>
+    /// <summary>mailfilter-authd's public listener (key discovery, attachment downloads).</summary>
     public int PublicPort { get; }
 
     public PostgresInstance Postgres { get; private set; } = null!;
@@ -87,6 +90,12 @@ public sealed class MailDomain : IAsyncDisposable
 
     public string AuthdLogPath => Path.Combine(Directory, "authd.log");
 
+    /// <summary>authd's attachment store (<c>[attachments] path</c>).</summary>
+    public string AttachmentStorePath => Path.Combine(Directory, "attachments");
+
+    /// <summary>Where the public listener is reached: the base of attachment links and registry pages.</summary>
+    public string PublicUrl => "http://127.0.0.1:" + PublicPort.ToString(CultureInfo.InvariantCulture);
+
     public string FilterLog => ReadIfExists(FilterLogPath);
 
     public string AuthdLog => ReadIfExists(AuthdLogPath);
@@ -104,19 +113,17 @@ public sealed class MailDomain : IAsyncDisposable
     /// <paramref name="authdSettings"/> more of authd's [authd] section, <paramref name="filterSettings"/> more of
     /// mailfilterd's [filter] section (e.g. "key_cache_ttl = 0"). <paramref name="store"/>: where the delivery agent puts
     /// mail (Dovecot, readable over IMAP, or its own Maildirs under <see cref="MaildirBase"/> with no Dovecot started);
-    /// <paramref name="logLevel"/>: mailfilterd's [log] level.</summary>
+    /// <paramref name="logLevel"/>: mailfilterd's [log] level; <paramref name="attachmentSettings"/>: more of authd's
+    /// [attachments] section (the store is <see cref="AttachmentStorePath"/>, links start with <see cref="PublicUrl"/>).
+    /// authd submits its own mails (registry, proof codes) to the domain's Postfix.</summary>
     public static async Task<MailDomain> StartAsync(string name, IReadOnlyList<string> users, string policy = "", string authdSettings = "", string filterSettings = "",
-        MailDomainStore store = MailDomainStore.Dovecot, string logLevel = "debug")
+        MailDomainStore store = MailDomainStore.Dovecot, string logLevel = "debug", string attachmentSettings = "")
     {
-        var domain = new MailDomain(name, users, policy, authdSettings, filterSettings, store, logLevel);
+        var domain = new MailDomain(name, users, policy, authdSettings, filterSettings, store, logLevel, attachmentSettings);
         try
         {
             domain.Postgres = await PostgresInstance.StartAsync();
             await domain.Postgres.CreateDatabaseAsync("mailfilter");
-            await domain.WriteAuthdConfigAsync();
-            (await ProcessRunner.RunAsync(Repo.BuildOutput("src/AuthServer", "mailfilter-authd"), "--config", domain.AuthdConfig, "--create-master-key"))
-                .EnsureSuccess("mailfilter-authd --create-master-key");
-            await domain.StartAuthdAsync();
             if (store == MailDomainStore.Dovecot)
             {
                 domain.Dovecot = await DovecotInstance.StartAsync(users.Select(u => (u, Password)));
@@ -133,6 +140,12 @@ public sealed class MailDomain : IAsyncDisposable
                 LmtpDestination = "inet:127.0.0.1:" + domain.LmtpPort.ToString(CultureInfo.InvariantCulture),
                 SaslUsers = [.. users.Select(u => (u, Password))],
             });
+
+            // Postfix first: authd's mails go to its SMTP port. Postfix does not call the milter before mail comes.
+            await domain.WriteAuthdConfigAsync();
+            (await ProcessRunner.RunAsync(Repo.BuildOutput("src/AuthServer", "mailfilter-authd"), "--config", domain.AuthdConfig, "--create-master-key"))
+                .EnsureSuccess("mailfilter-authd --create-master-key");
+            await domain.StartAuthdAsync();
             await domain.WriteFilterConfigAsync();
             await domain.StartMailfilterdAsync();
             return domain;
@@ -255,6 +268,15 @@ public sealed class MailDomain : IAsyncDisposable
 
         [discovery]
         {string.Join("\n", _peers.Select(p => $"{p.Name} = http://127.0.0.1:{p.PublicPort.ToString(CultureInfo.InvariantCulture)}"))}
+
+        [registry]
+        smtp = inet:127.0.0.1:{Postfix.SmtpPort.ToString(CultureInfo.InvariantCulture)}
+        public_url = {PublicUrl}
+
+        [attachments]
+        path = {AttachmentStorePath}
+        link_base_url = {PublicUrl}
+        {_attachmentSettings}
 
         """);
 

@@ -20,6 +20,9 @@ public sealed class FakeAttachmentStore : IAttachmentStore
 
     public List<GrantRequest> Grants { get; } = [];
 
+    /// <summary>How long each upload takes (a slow store).</summary>
+    public TimeSpan PutDelay { get; set; }
+
     /// <summary>When set, every call throws it.</summary>
     public Exception? Failure { get; set; }
 
@@ -33,6 +36,7 @@ public sealed class FakeAttachmentStore : IAttachmentStore
     public async Task PutAsync(string sha256, Stream content, long length, CancellationToken cancellationToken)
     {
         Fail();
+        await Task.Delay(PutDelay, cancellationToken);
         var ms = new MemoryStream();
         await content.CopyToAsync(ms, cancellationToken);
         Assert.Equal(length, ms.Length);

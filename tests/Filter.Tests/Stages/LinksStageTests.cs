@@ -133,6 +133,16 @@ public sealed class LinksStageTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task WhileASlowStoreTakesTheFilesTheMtaGetsProgressPackets()
+    {
+        _store.PutDelay = TimeSpan.FromMilliseconds(600);
+        _h.Options = new MailFilter.Milter.MilterOptions { ProgressInterval = TimeSpan.FromMilliseconds(50) };
+        var outcome = await _h.RunAsync(Mail(Bob, string.Empty, TextPart, PdfPart(s_big), UmlautPart(s_umlaut)), [Bob]);
+        Assert.Equal("continue", outcome.Verdict);
+        Assert.InRange(_h.ProgressCount, 10, 40); // two uploads of 600 ms, a packet every 50 ms
+    }
+
+    [Fact]
     public async Task ChangingALinkBreaksTheSignature()
     {
         var outcome = await _h.RunAsync(Mail(Bob, string.Empty, TextPart, PdfPart(s_big)), [Bob]);

@@ -54,6 +54,12 @@ public sealed class StageHarness : IAsyncDisposable, IOutboundKeys, IReinjector
 
     public FilterMetrics Metrics { get; } = new();
 
+    /// <summary>The milter listener's options (PROGRESS interval, limits).</summary>
+    public MilterOptions Options { get; set; } = new();
+
+    /// <summary>PROGRESS packets the MTA side received during the last <see cref="RunAsync"/>.</summary>
+    public int ProgressCount { get; private set; }
+
     public bool AuthdDown { get; set; }
 
     public X25519PrivateKey KeyOf(string address) => _encryption[address];
@@ -133,7 +139,7 @@ public sealed class StageHarness : IAsyncDisposable, IOutboundKeys, IReinjector
         }
         var pipeline = new OutboundPipeline(stages, new LoggerFactory([logger]).CreateLogger<OutboundPipeline>());
         await using var listener = new MilterListener(new MilterListenerOptions { Endpoints = [MilterEndpoint.Parse("unix:" + Path.Combine(_dir, Guid.NewGuid().ToString("N")[..8] + ".sock"))] },
-            new MilterOptions(), pipeline, NullLogger.Instance);
+            Options, pipeline, NullLogger.Instance);
         listener.Start();
         await using var client = await MilterClient.ConnectAsync(listener.BoundEndpoints[0]);
         await client.NegotiateAsync();
@@ -149,6 +155,7 @@ public sealed class StageHarness : IAsyncDisposable, IOutboundKeys, IReinjector
                 [MilterCommand.EndOfMessage] = new Dictionary<string, string> { ["i"] = "QID1" },
             },
         });
+        ProgressCount = client.ProgressCount;
         if (check.EndOfMessage is not { } eom || check.Verdict.Code is not (MilterReplyCode.Continue or MilterReplyCode.Accept))
         {
             return new Outcome(check, null, recipients);
