@@ -41,6 +41,17 @@ public sealed class Chromium : IDisposable
     /// <summary>Clicks the first link (&lt;a&gt;) whose text is <paramref name="text"/>.</summary>
     public void ClickLink(string text) => _driver.FindElement(By.LinkText(text)).Click();
 
+    /// <summary>Clicks the element with this id without waiting for anything (e.g. a button that starts a download).</summary>
+    public void Press(string id) => _driver.FindElement(By.Id(id)).Click();
+
+    /// <summary>Waits until the current page is loaded and has an element with this id.</summary>
+    public void WaitFor(string id)
+    {
+        var wait = new WebDriverWait(_driver, TimeSpan.FromSeconds(30));
+        wait.IgnoreExceptionTypes(typeof(StaleElementReferenceException), typeof(NoSuchElementException));
+        wait.Until(d => Equals(((IJavaScriptExecutor)d).ExecuteScript("return document.readyState"), "complete") && d.FindElements(By.Id(id)).Count > 0);
+    }
+
     /// <summary>Waits until a download is complete in <see cref="DownloadDirectory"/> (no .crdownload left) and returns its path.</summary>
     public string WaitForDownload(TimeSpan timeout)
     {
