@@ -123,11 +123,17 @@ internal static class AttachmentsCommand
                 }
             }
 
-            var a = detail.Attachment;
-            context.Output.WriteLine($"sha256       {a.Sha256}");
-            context.Output.WriteLine($"size         {a.Size} bytes");
-            context.Output.WriteLine($"references   {a.RefCount}");
-            context.Output.WriteLine($"object       {a.ObjectName}");
+            if (detail.Attachment is { } a)
+            {
+                context.Output.WriteLine($"sha256       {a.Sha256}");
+                context.Output.WriteLine($"size         {a.Size} bytes");
+                context.Output.WriteLine($"references   {a.RefCount}");
+                context.Output.WriteLine($"object       {a.ObjectName}");
+            }
+            else
+            {
+                context.Output.WriteLine($"content      {detail.Grant?.Sha256} (collected: the grant was released)");
+            }
             foreach (var v in detail.Versions ?? [])
             {
                 context.Output.WriteLine($"version {v.Version,-4} {v.Sha256} {v.Size} bytes, {v.Published:u}");
