@@ -93,6 +93,8 @@ public sealed partial class AuthdClient
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         cts.CancelAfter(Options.UploadTimeout);
         using var request = new HttpRequestMessage(HttpMethod.Put, path);
+        // authd answers before the body when it refuses (too large) or has the content: then the body is not sent at all.
+        request.Headers.ExpectContinue = true;
         // The stream is authd's to hash: never buffered here (a 1 GiB attachment crosses the socket once).
         request.Content = new StreamContent(new LengthLimitedStream(content, length), 256 * 1024);
         request.Content.Headers.ContentLength = length;

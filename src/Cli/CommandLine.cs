@@ -20,6 +20,7 @@ public static class CommandLine
         root.Add(Commands.DecryptCommand.Create(context));
         root.Add(Commands.Whitelist.UsersCommand.Create(context));
         root.Add(Commands.Whitelist.WhitelistCommand.Create(context));
+        root.Add(Commands.Attachments.AttachmentsCommand.Create(context));
         Commands.Operations.OperationsCommands.AddTo(root, context);
         return root;
     }

@@ -153,7 +153,8 @@ public sealed record AttachmentDetail
 {
     public GrantInfo? Grant { get; init; }
 
-    public required AttachmentInfo Attachment { get; init; }
+    /// <summary>The stored content (the grant's, as sent); null when the garbage collector deleted it after the grant was released.</summary>
+    public AttachmentInfo? Attachment { get; init; }
 
     public IReadOnlyList<AttachmentVersion>? Versions { get; init; }
 }

@@ -116,6 +116,8 @@ public sealed class AttachmentService : IAsyncDisposable
                     {
                         TokenHash = SHA256.HashData(token),
                         AttachmentId = content.Id,
+                        Sha256 = content.Sha256,
+                        content.Size,
                         DocumentId = document,
                         file.Follow,
                         Sender = sender,
@@ -183,9 +185,9 @@ public sealed class AttachmentService : IAsyncDisposable
             }
 
             var grant = await _repository.GrantByIdAsync(id, cancellationToken) ?? throw ApiException.NotFound("not-found", $"no grant {id}");
-            var content = await _repository.GetAsync(grant.Sha256, cancellationToken) ?? throw ApiException.NotFound("not-found", $"grant {id}'s content is gone");
+            var content = await _repository.GetAsync(grant.Sha256, cancellationToken);
             var versions = await _repository.VersionsAsync(grant.DocumentId, cancellationToken);
-            return new AttachmentDetail { Grant = ToInfo(grant), Attachment = ToInfo(content), Versions = [.. versions.Select(ToInfo)] };
+            return new AttachmentDetail { Grant = ToInfo(grant), Attachment = content is { State: "stored" } ? ToInfo(content) : null, Versions = [.. versions.Select(ToInfo)] };
         }
 
         var row = await _repository.GetAsync(AttachmentInput.Sha256(sha256Text), cancellationToken);

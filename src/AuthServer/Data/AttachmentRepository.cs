@@ -30,12 +30,12 @@ public sealed class AttachmentRepository(Database database)
         """;
 
     private const string GrantSelect = $"""
-        SELECT g.id, g.attachment_id, g.document_id, g.follow, g.sender, g.recipient, g.message_id, g.queue_id, g.file_name, g.content_type,
-               g.encrypted, g.created_at, g.expires_at, g.download_limit, g.downloads, g.last_download_at, g.revoked_at, g.released_at,
-               {StateSql} AS state, a.sha256, a.size, s.id AS served_id, s.sha256 AS served_sha256, s.size AS served_size, s.object_name AS served_object_name
+        SELECT g.id, coalesce(g.attachment_id, 0) AS attachment_id, g.document_id, g.follow, g.sender, g.recipient, g.message_id, g.queue_id, g.file_name,
+               g.content_type, g.encrypted, g.created_at, g.expires_at, g.download_limit, g.downloads, g.last_download_at, g.revoked_at, g.released_at,
+               {StateSql} AS state, g.sha256, g.size, coalesce(s.id, 0) AS served_id, coalesce(s.sha256, g.sha256) AS served_sha256,
+               coalesce(s.size, g.size) AS served_size, coalesce(s.object_name, '') AS served_object_name
         FROM attachment_grants g
-        JOIN attachments a ON a.id = g.attachment_id
-        JOIN attachments s ON s.id = CASE WHEN g.follow = 'latest' THEN coalesce(
+        LEFT JOIN attachments s ON s.id = CASE WHEN g.follow = 'latest' THEN coalesce(
             (SELECT v.attachment_id FROM attachment_versions v WHERE v.document_id = g.document_id ORDER BY v.version DESC LIMIT 1), g.attachment_id)
             ELSE g.attachment_id END
         """;
@@ -154,10 +154,10 @@ public sealed class AttachmentRepository(Database database)
 
     public static Task<long> InsertGrantAsync(NpgsqlConnection connection, IDbTransaction transaction, object grant, CancellationToken cancellationToken) =>
         connection.ExecuteScalarAsync<long>(new CommandDefinition("""
-            INSERT INTO attachment_grants (token_hash, attachment_id, document_id, follow, sender, recipient, message_id, queue_id, file_name, content_type,
-                encrypted, expires_at, download_limit)
-            VALUES (@TokenHash, @AttachmentId, @DocumentId, @Follow, @Sender, @Recipient, @MessageId, @QueueId, @FileName, @ContentType,
-                @Encrypted, @ExpiresAt, @DownloadLimit)
+            INSERT INTO attachment_grants (token_hash, attachment_id, sha256, size, document_id, follow, sender, recipient, message_id, queue_id, file_name,
+                content_type, encrypted, expires_at, download_limit)
+            VALUES (@TokenHash, @AttachmentId, @Sha256, @Size, @DocumentId, @Follow, @Sender, @Recipient, @MessageId, @QueueId, @FileName,
+                @ContentType, @Encrypted, @ExpiresAt, @DownloadLimit)
             RETURNING id
             """, grant, transaction, cancellationToken: cancellationToken));
 
@@ -191,7 +191,7 @@ public sealed class AttachmentRepository(Database database)
         return (await connection.QueryAsync<GrantRow>(new CommandDefinition($"""
             SELECT * FROM ({GrantSelect}
                 WHERE (@sender::text IS NULL OR g.sender = @sender) AND (@recipient::text IS NULL OR g.recipient = @recipient)
-                  AND (@sha256::bytea IS NULL OR a.sha256 = @sha256 OR s.sha256 = @sha256) AND (@messageId::text IS NULL OR g.message_id = @messageId)
+                  AND (@sha256::bytea IS NULL OR g.sha256 = @sha256 OR s.sha256 = @sha256) AND (@messageId::text IS NULL OR g.message_id = @messageId)
                   AND (@ids::bigint[] IS NULL OR g.id = ANY(@ids))) x
             WHERE @state::text IS NULL OR x.state = @state
             ORDER BY x.id DESC LIMIT @limit
@@ -261,7 +261,7 @@ public sealed class AttachmentRepository(Database database)
 
         return await connection.ExecuteScalarAsync<int>(new CommandDefinition($"""
             WITH dead AS (
-                SELECT id, attachment_id FROM attachment_grants WHERE {Dead} ORDER BY id LIMIT 10000 FOR UPDATE SKIP LOCKED
+                SELECT id, attachment_id FROM attachment_grants WHERE {Dead} AND attachment_id IS NOT NULL ORDER BY id LIMIT 10000 FOR UPDATE SKIP LOCKED
             ), released AS (
                 UPDATE attachment_grants g SET released_at = now() FROM dead WHERE g.id = dead.id RETURNING dead.attachment_id
             ), counts AS (

@@ -373,14 +373,14 @@ public static class DownloadPages
 
         long start = long.Parse(first, CultureInfo.InvariantCulture);
         long end = last.Length == 0 ? size - 1 : long.Parse(last, CultureInfo.InvariantCulture);
-        if (end < start)
-        {
-            return RangeRequest.Bad("malformed range: the last byte is before the first");
-        }
-
         if (start >= size)
         {
             return RangeRequest.Bad($"range not satisfiable: the file has {size} bytes");
+        }
+
+        if (end < start)
+        {
+            return RangeRequest.Bad("malformed range: the last byte is before the first");
         }
 
         return RangeRequest.Of(start, Math.Min(end, size - 1));

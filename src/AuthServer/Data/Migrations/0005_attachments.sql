@@ -39,11 +39,14 @@ CREATE TABLE attachment_versions (
 );
 CREATE INDEX attachment_versions_attachment ON attachment_versions (attachment_id);
 
--- One grant per (message, recipient, file) (§4). Only SHA-256 of the token is stored.
+-- One grant per (message, recipient, file) (§4). Only SHA-256 of the token is stored. sha256 and size record what was
+-- sent; attachment_id is the reference (null once GC deleted the content of a released grant).
 CREATE TABLE attachment_grants (
     id                bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     token_hash        bytea NOT NULL UNIQUE CHECK (octet_length(token_hash) = 32),
-    attachment_id     bigint NOT NULL REFERENCES attachments (id),
+    attachment_id     bigint REFERENCES attachments (id) ON DELETE SET NULL,
+    sha256            bytea NOT NULL CHECK (octet_length(sha256) = 32),
+    size              bigint NOT NULL CHECK (size >= 0),
     document_id       bigint NOT NULL REFERENCES attachment_documents (id),
     follow            text NOT NULL DEFAULT 'pinned' CHECK (follow IN ('pinned', 'latest')),
     sender            text NOT NULL CHECK (char_length(sender) BETWEEN 3 AND 320),
@@ -65,6 +68,7 @@ CREATE TABLE attachment_grants (
 CREATE INDEX attachment_grants_sender ON attachment_grants (sender, id);
 CREATE INDEX attachment_grants_recipient ON attachment_grants (recipient, id);
 CREATE INDEX attachment_grants_message ON attachment_grants (message_id);
+CREATE INDEX attachment_grants_sha256 ON attachment_grants (sha256);
 CREATE INDEX attachment_grants_document ON attachment_grants (document_id) WHERE released_at IS NULL;
 CREATE INDEX attachment_grants_unreleased ON attachment_grants (expires_at) WHERE released_at IS NULL;
 
