@@ -58,8 +58,10 @@ public sealed class Chromium : IDisposable
         var deadline = DateTime.UtcNow + timeout;
         while (DateTime.UtcNow < deadline)
         {
+            // While it downloads, Chromium writes a hidden temporary file, then NAME.crdownload, then renames it to NAME.
             var files = Directory.GetFiles(DownloadDirectory);
-            if (files.Length == 1 && !files[0].EndsWith(".crdownload", StringComparison.Ordinal) && !files[0].EndsWith(".tmp", StringComparison.Ordinal))
+            bool busy = files.Any(f => Path.GetFileName(f).StartsWith('.') || f.EndsWith(".crdownload", StringComparison.Ordinal) || f.EndsWith(".tmp", StringComparison.Ordinal));
+            if (files.Length == 1 && !busy)
             {
                 return files[0];
             }
