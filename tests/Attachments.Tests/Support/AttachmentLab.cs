@@ -15,7 +15,7 @@ namespace MailFilter.Attachments.Tests.Support;
 /// </summary>
 public abstract class AttachmentLab : IAsyncLifetime
 {
-    public const long Quota = 24L * 1024 * 1024;
+    public const long Quota = 32L * 1024 * 1024;
 
     public string Directory { get; } = System.IO.Directory.CreateTempSubdirectory("mailfilter-attachments-").FullName;
 
