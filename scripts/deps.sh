@@ -8,6 +8,7 @@ install_deps() {
               openssl     # the pipeline benchmark makes OpenDKIM's Ed25519 key
               sasl2-bin libsasl2-modules   # saslpasswd2 and the PLAIN/LOGIN plugins: the lab's Postfix authenticates users (Cyrus sasldb)
               chromium chromium-driver)  # the registry tests drive a real headless browser (Selenium)
+  install_npm_deps
   local missing=()
   for p in "${pkgs[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -25,4 +26,21 @@ install_deps() {
   for svc in postgresql dovecot opendkim postfix; do
     case " ${missing[*]} " in *" $svc"*) $sudo service "$svc" stop >/dev/null 2>&1 || true ;; esac
   done
+}
+
+# The attachment store's S3 tests and benchmark run against s3rver (npm: an S3 implementation independent of MailFilter and of
+# the AWS SDK), installed outside the repository under /opt/mailfilter-npm (tests/Attachments.Tests/Support/S3rverInstance.cs;
+# $MAILFILTER_S3RVER overrides the path). Debian 12 has no python3-moto, the other choice the issue names.
+install_npm_deps() {
+  local prefix=/opt/mailfilter-npm
+  [ -f "$prefix/node_modules/s3rver/bin/s3rver.js" ] && return 0
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  if ! command -v npm >/dev/null 2>&1; then
+    export DEBIAN_FRONTEND=noninteractive
+    $sudo apt-get update -q
+    $sudo apt-get install -y -q --no-install-recommends nodejs npm
+  fi
+  $sudo mkdir -p "$prefix"
+  $sudo npm install --no-audit --no-fund --prefix "$prefix" s3rver@3.7.1 >/dev/null
 }

@@ -46,6 +46,14 @@ public static class ProcessStats
         return Resident(Environment.ProcessId);
     }
 
+    /// <summary>For measuring another process (as root or its owner): resets its VmHWM high-water mark to its current
+    /// RSS and returns that RSS as the baseline.</summary>
+    public static long ResetPeak(int pid)
+    {
+        File.WriteAllText($"/proc/{pid}/clear_refs", "5");
+        return Resident(pid);
+    }
+
     /// <summary>Current resident set (VmRSS) in bytes.</summary>
     public static long Resident(int pid) => StatusKb(pid, "VmRSS:") * 1024;
 

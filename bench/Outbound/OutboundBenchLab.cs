@@ -21,6 +21,9 @@ internal sealed class OutboundBenchLab : IAsyncDisposable
 
     public string AuthdSocket => Path.Combine(Directory, "authd.sock");
 
+    /// <summary>mailfilterd's log of the daemon started as <paramref name="name"/>.</summary>
+    public string LogOf(string name) => File.ReadAllText(Path.Combine(Directory, name + ".log"));
+
     public static async Task<OutboundBenchLab> StartAsync()
     {
         var directory = System.IO.Directory.CreateTempSubdirectory("mailfilter-bench-outbound-").FullName;
@@ -35,6 +38,8 @@ internal sealed class OutboundBenchLab : IAsyncDisposable
                 master_key = {Path.Combine(directory, "master.key")}
                 local_domains = example.test
                 public_listen = none
+                [attachments]
+                path = {Path.Combine(directory, "attachments")}
                 [database]
                 host = {postgres.Host}
                 port = {postgres.Port.ToString(CultureInfo.InvariantCulture)}
@@ -56,7 +61,7 @@ internal sealed class OutboundBenchLab : IAsyncDisposable
     }
 
     /// <summary>mailfilterd with this [policy] rule for example.test senders; its milter on a unix socket.</summary>
-    public async Task<(DaemonProcess Daemon, string Socket)> StartMailfilterdAsync(string name, string policy)
+    public async Task<(DaemonProcess Daemon, string Socket)> StartMailfilterdAsync(string name, string policy, string logLevel = "warning")
     {
         string socket = Path.Combine(Directory, name + ".sock");
         string config = Path.Combine(Directory, name + ".conf");
@@ -71,7 +76,7 @@ internal sealed class OutboundBenchLab : IAsyncDisposable
             local_domains = example.test
             {policy}
             [log]
-            level = warning
+            level = {logLevel}
 
             """);
         var daemon = await DaemonProcess.StartMailfilterdAsync("unix:" + socket, Path.Combine(Directory, name + ".log"), "--config", config);

@@ -7,10 +7,16 @@ using MailFilter.Milter;
 using MailFilter.Milter.Client;
 using MailFilter.Milter.Wire;
 
-// bench/Outbound [--quick] [--no-write] [--size BYTES]
+// bench/Outbound [--quick] [--no-write] [--size BYTES] | links [--quick] [--no-write]
+// links: issue 7, the links stage's cost for a 20 MB attachment and mailfilterd's peak memory (LinksBenchmark.cs).
 // Issue 5: the milter-level latency mailfilterd's outbound stages add for a 10 KB message (target: p99 of
 // sign + encrypt under 10 ms), with keys in a real mailfilter-authd on PostgreSQL. Needs root (PostgreSQL
 // runs as the postgres user) and the Release builds of src/Filter and src/AuthServer.
+if (args.Contains("links"))
+{
+    return await LinksBenchmark.RunAsync(args.Contains("--quick"), !args.Contains("--no-write"));
+}
+
 bool quick = args.Contains("--quick");
 bool write = !args.Contains("--no-write");
 int messages = quick ? 500 : 3000;

@@ -108,6 +108,11 @@ public sealed partial class AuthdClient : IDisposable
         JsonTypeInfo<TRequest>? requestType, JsonTypeInfo<TResponse> responseType, TimeSpan timeout, CancellationToken cancellationToken)
     {
         using var response = await SendRawAsync(method, path, body, requestType, timeout, cancellationToken).ConfigureAwait(false);
+        return await ReadAnswerAsync(response, path, responseType, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<TResponse> ReadAnswerAsync<TResponse>(HttpResponseMessage response, string path, JsonTypeInfo<TResponse> responseType, CancellationToken cancellationToken)
+    {
         try
         {
             return await response.Content.ReadFromJsonAsync(responseType, cancellationToken).ConfigureAwait(false)
@@ -172,6 +177,17 @@ public sealed partial class AuthdClient : IDisposable
 
         string code = error?.Error ?? (status >= 500 ? "internal" : "bad-request");
         string message = $"mailfilter-authd refused {path}: {error?.Message ?? response.ReasonPhrase ?? status.ToString(CultureInfo.InvariantCulture)}";
+        // The attachment store's refusals are typed: mailfilterd applies its links_store_failure policy to them.
+        if (code == AttachmentStoreFullException.Code)
+        {
+            return new AttachmentStoreFullException(message, status);
+        }
+
+        if (code == AttachmentStoreUnavailableException.Code)
+        {
+            return new AttachmentStoreUnavailableException(message, status);
+        }
+
         // 5xx (the database is down, an internal error) is transient for mail: tempfail and retry.
         return status >= 500
             ? new AuthdUnavailableException(code, message, status)

@@ -16,4 +16,7 @@ public sealed record AuthdClientOptions
 
     /// <summary>The budget of the slow admin calls: backup, restore (Argon2id, every key) (default 5 min).</summary>
     public TimeSpan AdminTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How long an attachment upload may take, storing included (default 10 min: 1 GiB at under 2 MB/s).</summary>
+    public TimeSpan UploadTimeout { get; init; } = TimeSpan.FromMinutes(10);
 }

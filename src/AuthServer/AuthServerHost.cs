@@ -195,6 +195,16 @@ public sealed class AuthServerHost : IAsyncDisposable
             var conflictMaintenance = new Conflicts.ConflictMaintenance(conflicts, apiLogger);
             app.Lifetime.ApplicationStarted.Register(conflictMaintenance.Start);
             app.Lifetime.ApplicationStopping.Register(() => conflictMaintenance.DisposeAsync().AsTask().GetAwaiter().GetResult());
+            var attachmentRepository = new Data.AttachmentRepository(database);
+            var attachmentLogger = app.Services.GetRequiredService<ILogger<Attachments.AttachmentService>>();
+            var attachments = new Attachments.AttachmentService(
+                new Attachments.AttachmentStore(Attachments.AttachmentStore.CreateBackend(settings.Attachments), new Attachments.AttachmentCipher(masterKey), attachmentRepository,
+                    settings.Attachments.Quota),
+                attachmentRepository, settings.Attachments, metrics, attachmentLogger);
+            AttachmentEndpoints.Map(app, attachments);
+            Web.DownloadPages.Map(app, attachments, new Attachments.MailboxProof(attachmentRepository, settings, attachmentLogger), metrics, attachmentLogger);
+            app.Lifetime.ApplicationStarted.Register(attachments.Start);
+            app.Lifetime.ApplicationStopped.Register(() => attachments.DisposeAsync().AsTask().GetAwaiter().GetResult());
 
             await app.StartAsync(cancellationToken);
             SocketFile.Apply(settings.SocketPath, settings.SocketMode, settings.SocketGid);
@@ -258,7 +268,7 @@ public sealed class AuthServerHost : IAsyncDisposable
 
     private static bool IsPublicPath(PathString path) =>
         path == "/health" || path.StartsWithSegments("/.well-known/mailfilter", StringComparison.Ordinal) || path.StartsWithSegments(RegistryPages.Prefix, StringComparison.Ordinal)
-            || WhitelistEndpoints.IsPublic(path);
+            || WhitelistEndpoints.IsPublic(path) || path.StartsWithSegments(AuthClient.Protocol.AttachmentRoutes.Download, StringComparison.Ordinal);
 
     private static bool IsRegistryPath(PathString path) =>
         path.StartsWithSegments(RegistryPages.Prefix, StringComparison.Ordinal) || path.StartsWithSegments("/.well-known/mailfilter/v1/registry", StringComparison.Ordinal);

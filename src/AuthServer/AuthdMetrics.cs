@@ -15,6 +15,12 @@ public sealed class AuthdMetrics
     {
         Requests = Registry.Counter("mailfilter_authd_requests_total", "mailfilter-authd requests by operation and status class.", "operation", "status");
         Duration = Registry.Histogram("mailfilter_authd_request_duration_seconds", "Time mailfilter-authd took per request.", MetricsRegistry.LatencyBuckets, "operation");
+        Downloads = Registry.Counter("mailfilter_authd_attachment_downloads_total", "Attachment downloads served, by kind (full, range, head).", "kind");
+        DownloadBytes = Registry.Counter("mailfilter_authd_attachment_download_bytes_total", "Attachment bytes sent to downloaders.");
+        DownloadRefusals = Registry.Counter("mailfilter_authd_attachment_download_refusals_total",
+            "Attachment downloads refused, by reason (unknown-token, expired, revoked, exhausted, released, other-recipient, proof-required, wrong-name, bad-range).", "reason");
+        Uploads = Registry.Counter("mailfilter_authd_attachment_uploads_total", "Attachment uploads, by result (stored, present, hash-mismatch, store-full, store-unavailable).", "result");
+        UploadBytes = Registry.Counter("mailfilter_authd_attachment_upload_bytes_total", "Attachment bytes written to the store (plaintext).");
     }
 
     public MetricsRegistry Registry { get; } = new();
@@ -22,6 +28,16 @@ public sealed class AuthdMetrics
     public Counter Requests { get; }
 
     public Histogram Duration { get; }
+
+    public Counter Downloads { get; }
+
+    public Counter DownloadBytes { get; }
+
+    public Counter DownloadRefusals { get; }
+
+    public Counter Uploads { get; }
+
+    public Counter UploadBytes { get; }
 
     public async Task Middleware(HttpContext context, RequestDelegate next)
     {

@@ -186,6 +186,11 @@ catch (MigrationException e)
     Console.Error.WriteLine($"mailfilter-authd: {e.Message}");
     return 65; // EX_DATAERR
 }
+catch (MailFilter.AuthServer.Attachments.StoreUnavailableException e)
+{
+    Console.Error.WriteLine($"mailfilter-authd: {e.Message}");
+    return 69; // EX_UNAVAILABLE
+}
 catch (NpgsqlException e)
 {
     Console.Error.WriteLine($"mailfilter-authd: database {settings.Database} unavailable: {e.Message}");

@@ -22,6 +22,7 @@ public static class CommandLine
         root.Add(Commands.Whitelist.WhitelistCommand.Create(context));
         root.Add(Commands.Conflicts.ConflictsCommand.Create(context));
         root.Add(Commands.Conflicts.BlacklistCommand.Create(context));
+        root.Add(Commands.Attachments.AttachmentsCommand.Create(context));
         Commands.Operations.OperationsCommands.AddTo(root, context);
         return root;
     }

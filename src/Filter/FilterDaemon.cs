@@ -69,7 +69,7 @@ public sealed class FilterDaemon : IAsyncDisposable
 
     private List<IOutboundStage> CreateStages(FilterSettings settings)
     {
-        var stages = new List<IOutboundStage>(_testStages ?? OutboundStages.Create(settings, Authd, _loggerFactory, guard: _guard));
+        var stages = new List<IOutboundStage>(_testStages ?? OutboundStages.Create(settings, Authd, _loggerFactory, guard: _guard, metrics: Metrics));
         if (settings.Trace)
         {
             stages.Add(new TraceStage(settings.Hostname));

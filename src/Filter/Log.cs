@@ -33,10 +33,10 @@ internal static partial class Log
     [LoggerMessage(2008, LogLevel.Warning, "{QueueId}: from=<{Sender}> client={Client}: an X-MailFilter-Reinjected header that does not verify was removed; the message is processed")]
     public static partial void ForgedReinjectionHeader(ILogger logger, string queueId, string sender, string client);
 
-    [LoggerMessage(2009, LogLevel.Information, "{QueueId}: Bcc copy for <{Recipient}> re-injected as {NewQueueId}")]
+    [LoggerMessage(2009, LogLevel.Information, "{QueueId}: copy for <{Recipient}> re-injected as {NewQueueId}")]
     public static partial void Reinjected(ILogger logger, string queueId, string recipient, string newQueueId);
 
-    [LoggerMessage(2010, LogLevel.Warning, "{QueueId}: Bcc copy for <{Recipient}> could not be re-injected ({Reason}); answering tempfail")]
+    [LoggerMessage(2010, LogLevel.Warning, "{QueueId}: copy for <{Recipient}> could not be re-injected ({Reason}); answering tempfail")]
     public static partial void ReinjectionFailed(ILogger logger, string queueId, string recipient, string reason);
 
     [LoggerMessage(2011, LogLevel.Warning, "{QueueId}: mailfilter-authd unavailable ({Reason}); answering tempfail")]

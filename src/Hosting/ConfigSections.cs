@@ -24,6 +24,7 @@ public static class ConfigSections
         ["discovery"] = [Authd],
         ["registry"] = [Authd],
         ["conflicts"] = [Authd],
+        ["attachments"] = [Authd],
         ["log"] = [Mailfilterd, Authd],
         // listen is mailfilterd's, authd_listen mailfilter-authd's.
         ["metrics"] = [Mailfilterd, Authd],

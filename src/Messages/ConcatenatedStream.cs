@@ -1,12 +1,15 @@
 namespace MailFilter.Messages;
 
-/// <summary>A read-only, forward-only stream over two seekable streams one after the other (a header block and a
-/// spooled body), with a known length. Disposes both.</summary>
+/// <summary>A read-only stream over two seekable streams one after the other (a header block and a spooled body), from
+/// their positions at construction, with a known length; seekable, so a parser can read it in place. Disposes both.</summary>
 public sealed class ConcatenatedStream : Stream
 {
     private readonly Stream _first;
     private readonly Stream _second;
     private readonly long _length;
+    private readonly long _firstStart;
+    private readonly long _firstLength;
+    private readonly long _secondStart;
     private long _position;
 
     public ConcatenatedStream(Stream first, Stream second)
@@ -20,18 +23,30 @@ public sealed class ConcatenatedStream : Stream
 
         _first = first;
         _second = second;
-        _length = (first.Length - first.Position) + (second.Length - second.Position);
+        _firstStart = first.Position;
+        _secondStart = second.Position;
+        _firstLength = first.Length - _firstStart;
+        _length = _firstLength + (second.Length - _secondStart);
     }
 
     public override bool CanRead => true;
 
-    public override bool CanSeek => false;
+    public override bool CanSeek => true;
 
     public override bool CanWrite => false;
 
     public override long Length => _length;
 
-    public override long Position { get => _position; set => throw new NotSupportedException(); }
+    public override long Position
+    {
+        get => _position;
+        set
+        {
+            _position = Math.Clamp(value, 0, _length);
+            _first.Position = _firstStart + Math.Min(_position, _firstLength);
+            _second.Position = _secondStart + Math.Max(0, _position - _firstLength);
+        }
+    }
 
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
@@ -66,7 +81,16 @@ public sealed class ConcatenatedStream : Stream
     {
     }
 
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override long Seek(long offset, SeekOrigin origin)
+    {
+        Position = origin switch
+        {
+            SeekOrigin.Begin => offset,
+            SeekOrigin.Current => _position + offset,
+            _ => _length + offset,
+        };
+        return _position;
+    }
 
     public override void SetLength(long value) => throw new NotSupportedException();
 

@@ -83,7 +83,22 @@ public sealed class BodySpool : IDisposable
     public Stream OpenRead()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        return new SpoolReadStream(this);
+        return new SpoolReadStream(this, owns: false);
+    }
+
+    /// <summary>A read-only stream over the content from the start that disposes the spool when it is disposed: a spool
+    /// handed to <see cref="MilterMessage.ReplaceBody(Stream)"/> this way lives as long as the message needs it.</summary>
+    public Stream OpenReadOwning()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return new SpoolReadStream(this, owns: true);
+    }
+
+    /// <summary>A write-only stream that appends to the spool (for writers that take a <see cref="Stream"/>).</summary>
+    public Stream OpenAppend()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return new SpoolAppendStream(this);
     }
 
     public void Dispose()
@@ -216,7 +231,7 @@ public sealed class BodySpool : IDisposable
         return total;
     }
 
-    private sealed class SpoolReadStream(BodySpool spool) : Stream
+    private sealed class SpoolReadStream(BodySpool spool, bool owns) : Stream
     {
         private long _position;
 
@@ -267,5 +282,56 @@ public sealed class BodySpool : IDisposable
         public override void SetLength(long value) => throw new NotSupportedException();
 
         public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing && owns)
+            {
+                spool.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
+    }
+
+    private sealed class SpoolAppendStream(BodySpool spool) : Stream
+    {
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => spool.Length;
+
+        public override long Position { get => spool.Length; set => throw new NotSupportedException(); }
+
+        public override void Write(byte[] buffer, int offset, int count) => spool.Append(buffer.AsSpan(offset, count));
+
+        public override void Write(ReadOnlySpan<byte> buffer) => spool.Append(buffer);
+
+        public override void WriteByte(byte value) => spool.Append([value]);
+
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            spool.Append(buffer.Span);
+            return ValueTask.CompletedTask;
+        }
+
+        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+        {
+            spool.Append(buffer.AsSpan(offset, count));
+            return Task.CompletedTask;
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
     }
 }

@@ -35,10 +35,7 @@ public sealed class ConflictLab : IAsyncLifetime
         Forger = await forger;
         // Discovery may ask a.example again at once: a kid its last answer did not list is looked up without waiting.
         Receiver.DiscoverySettings = "refetch_interval = 0";
-        Receiver.AuthdSections = $"""
-            [registry]
-            smtp = inet:127.0.0.1:{Receiver.Postfix.SmtpPort.ToString(CultureInfo.InvariantCulture)}
-
+        Receiver.AuthdSections = """
             [conflicts]
             admin = postmaster@b.example
             """;

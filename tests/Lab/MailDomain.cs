@@ -18,6 +18,7 @@ public sealed class MailDomain : IAsyncDisposable
     private readonly List<MailDomain> _peers = [];
     private readonly string _policy;
     private readonly string _authdSettings;
+    private readonly string _attachmentSettings;
     private readonly string _filterSettings;
     private readonly MailDomainStore _store;
     private readonly string _logLevel;
@@ -26,8 +27,10 @@ public sealed class MailDomain : IAsyncDisposable
     private DaemonProcess? _mailfilterd;
     private bool _disposed;
 
-    private MailDomain(string name, IReadOnlyList<string> users, string policy, string authdSettings, string filterSettings, MailDomainStore store, string logLevel)
+    private MailDomain(string name, IReadOnlyList<string> users, string policy, string authdSettings, string filterSettings, MailDomainStore store, string logLevel,
+        string attachmentSettings)
     {
+        _attachmentSettings = attachmentSettings;
         _store = store;
         _logLevel = logLevel;
         Name = name;
@@ -57,7 +60,7 @@ public sealed class MailDomain : IAsyncDisposable
 
     public int LmtpPort { get; }
 
-    /// <summary>mailfilter-authd's public listener (key discovery).</summary>
+    /// <summary>mailfilter-authd's public listener (key discovery, attachment downloads).</summary>
     public int PublicPort { get; }
 
     public PostgresInstance Postgres { get; private set; } = null!;
@@ -88,6 +91,12 @@ public sealed class MailDomain : IAsyncDisposable
 
     public string AuthdLogPath => Path.Combine(Directory, "authd.log");
 
+    /// <summary>authd's attachment store (<c>[attachments] path</c>).</summary>
+    public string AttachmentStorePath => Path.Combine(Directory, "attachments");
+
+    /// <summary>Where the public listener is reached: the base of attachment links and registry pages.</summary>
+    public string PublicUrl => "http://127.0.0.1:" + PublicPort.ToString(CultureInfo.InvariantCulture);
+
     public string FilterLog => ReadIfExists(FilterLogPath);
 
     public string AuthdLog => ReadIfExists(AuthdLogPath);
@@ -106,19 +115,17 @@ public sealed class MailDomain : IAsyncDisposable
     /// mailfilterd's [filter] section (e.g. "key_cache_ttl = 0"), <paramref name="deliverySettings"/> more of its
     /// [delivery] section (e.g. "registry_failure = quarantine"). <paramref name="store"/>: where the delivery agent puts
     /// mail (Dovecot, readable over IMAP, or its own Maildirs under <see cref="MaildirBase"/> with no Dovecot started);
-    /// <paramref name="logLevel"/>: mailfilterd's [log] level.</summary>
+    /// <paramref name="logLevel"/>: mailfilterd's [log] level; <paramref name="attachmentSettings"/>: more of authd's
+    /// [attachments] section (the store is <see cref="AttachmentStorePath"/>, links start with <see cref="PublicUrl"/>).
+    /// authd submits its own mails (registry, proof codes) to the domain's Postfix.</summary>
     public static async Task<MailDomain> StartAsync(string name, IReadOnlyList<string> users, string policy = "", string authdSettings = "", string filterSettings = "",
-        MailDomainStore store = MailDomainStore.Dovecot, string logLevel = "debug", string deliverySettings = "")
+        MailDomainStore store = MailDomainStore.Dovecot, string logLevel = "debug", string deliverySettings = "", string attachmentSettings = "")
     {
-        var domain = new MailDomain(name, users, policy, authdSettings, filterSettings, store, logLevel) { _deliverySettings = deliverySettings };
+        var domain = new MailDomain(name, users, policy, authdSettings, filterSettings, store, logLevel, attachmentSettings) { _deliverySettings = deliverySettings };
         try
         {
             domain.Postgres = await PostgresInstance.StartAsync();
             await domain.Postgres.CreateDatabaseAsync("mailfilter");
-            await domain.WriteAuthdConfigAsync();
-            (await ProcessRunner.RunAsync(Repo.BuildOutput("src/AuthServer", "mailfilter-authd"), "--config", domain.AuthdConfig, "--create-master-key"))
-                .EnsureSuccess("mailfilter-authd --create-master-key");
-            await domain.StartAuthdAsync();
             if (store == MailDomainStore.Dovecot)
             {
                 domain.Dovecot = await DovecotInstance.StartAsync(users.Select(u => (u, Password)));
@@ -135,6 +142,12 @@ public sealed class MailDomain : IAsyncDisposable
                 LmtpDestination = "inet:127.0.0.1:" + domain.LmtpPort.ToString(CultureInfo.InvariantCulture),
                 SaslUsers = [.. users.Select(u => (u, Password))],
             });
+
+            // Postfix first: authd's mails go to its SMTP port. Postfix does not call the milter before mail comes.
+            await domain.WriteAuthdConfigAsync();
+            (await ProcessRunner.RunAsync(Repo.BuildOutput("src/AuthServer", "mailfilter-authd"), "--config", domain.AuthdConfig, "--create-master-key"))
+                .EnsureSuccess("mailfilter-authd --create-master-key");
+            await domain.StartAuthdAsync();
             await domain.WriteFilterConfigAsync();
             await domain.StartMailfilterdAsync();
             return domain;
@@ -282,6 +295,15 @@ public sealed class MailDomain : IAsyncDisposable
         [discovery]
         {DiscoverySettings}
         {string.Join("\n", _peers.Select(p => $"{p.Name} = http://127.0.0.1:{p.PublicPort.ToString(CultureInfo.InvariantCulture)}"))}
+
+        [registry]
+        smtp = inet:127.0.0.1:{Postfix.SmtpPort.ToString(CultureInfo.InvariantCulture)}
+        public_url = {PublicUrl}
+
+        [attachments]
+        path = {AttachmentStorePath}
+        link_base_url = {PublicUrl}
+        {_attachmentSettings}
 
         {AuthdSections}
 

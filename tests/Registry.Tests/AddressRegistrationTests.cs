@@ -1,3 +1,4 @@
+using MailFilter.Lab;
 using MailFilter.Registry.Tests.Support;
 
 namespace MailFilter.Registry.Tests;

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.RegularExpressions;
 using MailFilter.AuthClient.Registry;
+using MailFilter.Lab;
 using MailFilter.Registry.Tests.Support;
 
 namespace MailFilter.Registry.Tests;

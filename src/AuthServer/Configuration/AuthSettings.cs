@@ -50,6 +50,9 @@ public sealed record AuthSettings
     /// <summary>[conflicts] (docs/conflicts.md §7).</summary>
     public ConflictSettings Conflicts { get; init; } = new();
 
+    /// <summary>[attachments]: the attachment store, grants and downloads (docs/attachments.md §10).</summary>
+    public AttachmentSettings Attachments { get; init; } = new();
+
     public Microsoft.Extensions.Logging.LogLevel LogLevel { get; init; } = Microsoft.Extensions.Logging.LogLevel.Information;
 
     /// <summary>Reads the settings; unknown keys and bad values are collected in <paramref name="errors"/>.</summary>
@@ -139,6 +142,7 @@ public sealed record AuthSettings
             LogLevel = reader.LogLevel(d.LogLevel),
         };
 
+        settings = settings with { Attachments = AttachmentSettingsReader.Read(reader, settings.Registry) };
         if (settings.Database.PasswordFile is { } passwordFile && !File.Exists(passwordFile))
         {
             reader.Error("database", "password_file", passwordFile, "no such file");
@@ -150,7 +154,8 @@ public sealed record AuthSettings
             ["host", "port", "name", "user", "password_file", "pool_size", "connect_timeout", "command_timeout", "migrate_on_start"],
             DiscoverySettingsReader.SettingNames,
             RegistrySettings.SettingNames,
-            ConflictSettings.SettingNames);
+            ConflictSettings.SettingNames,
+            AttachmentSettings.SettingNames);
         errors = reader.Errors;
         return settings;
     }

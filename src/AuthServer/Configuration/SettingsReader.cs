@@ -106,9 +106,9 @@ internal sealed class SettingsReader(IConfiguration config)
         return level;
     }
 
-    /// <summary>Every key of [authd], [database], [discovery], [registry], [conflicts] and [log] must be known (in [discovery] a key with a dot is a peer domain); sections of mailfilterd are skipped; any other section is an error.</summary>
+    /// <summary>Every key of [authd], [database], [discovery], [registry], [conflicts], [attachments] and [log] must be known (in [discovery] a key with a dot is a peer domain); sections of mailfilterd are skipped; any other section is an error.</summary>
     public void CheckUnknown(IReadOnlyList<string> authdKeys, IReadOnlyList<string> databaseKeys, IReadOnlyList<string> discoveryKeys, IReadOnlyList<string> registryKeys,
-        IReadOnlyList<string> conflictKeys)
+        IReadOnlyList<string> conflictKeys, IReadOnlyList<string> attachmentKeys)
     {
         // [metrics] listen is mailfilterd's.
         var known = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "log:level", "metrics:authd_listen", "metrics:listen" };
@@ -117,6 +117,7 @@ internal sealed class SettingsReader(IConfiguration config)
         known.UnionWith(discoveryKeys.Select(k => "discovery:" + k));
         known.UnionWith(registryKeys.Select(k => "registry:" + k));
         known.UnionWith(conflictKeys.Select(k => "conflicts:" + k));
+        known.UnionWith(attachmentKeys.Select(k => "attachments:" + k));
         foreach (var entry in _config.AsEnumerable().Where(kv => kv.Value is not null))
         {
             var parts = entry.Key.Split(':', 2);

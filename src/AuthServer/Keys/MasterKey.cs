@@ -17,13 +17,19 @@ public sealed class MasterKey : IDisposable
 
     private static readonly byte[] s_sealInfo = "mailfilter/v1 key-seal"u8.ToArray();
     private static readonly byte[] s_checkInfo = "mailfilter/v1 master-key check"u8.ToArray();
+    private static readonly byte[] s_attachmentInfo = "mailfilter/v1 attachment-content"u8.ToArray();
+    private static readonly byte[] s_attachmentNameInfo = "mailfilter/v1 attachment-name"u8.ToArray();
 
     // Pinned so the GC never leaves copies behind; zeroed on Dispose.
     private readonly byte[] _sealKey = GC.AllocateArray<byte>(Size, pinned: true);
+    private readonly byte[] _attachmentKey = GC.AllocateArray<byte>(Size, pinned: true);
+    private readonly byte[] _attachmentNameKey = GC.AllocateArray<byte>(Size, pinned: true);
 
     private MasterKey(ReadOnlySpan<byte> material)
     {
         HKDF.DeriveKey(HashAlgorithmName.SHA256, material, _sealKey, [], s_sealInfo);
+        HKDF.DeriveKey(HashAlgorithmName.SHA256, material, _attachmentKey, [], s_attachmentInfo);
+        HKDF.DeriveKey(HashAlgorithmName.SHA256, material, _attachmentNameKey, [], s_attachmentNameInfo);
         CheckValue = HKDF.DeriveKey(HashAlgorithmName.SHA256, material.ToArray(), Size, [], s_checkInfo);
     }
 
@@ -35,6 +41,12 @@ public sealed class MasterKey : IDisposable
 
     /// <summary>The sealing key (ChaCha20-Poly1305), for <see cref="KeySealer"/> only.</summary>
     internal ReadOnlySpan<byte> SealKey => _sealKey;
+
+    /// <summary>HKDF(master, info "mailfilter/v1 attachment-content"): the root of the per-content keys (docs/attachments.md §3).</summary>
+    internal ReadOnlySpan<byte> AttachmentKey => _attachmentKey;
+
+    /// <summary>HKDF(master, info "mailfilter/v1 attachment-name"): keys the hash that names stored objects.</summary>
+    internal ReadOnlySpan<byte> AttachmentNameKey => _attachmentNameKey;
 
     /// <summary>
     /// Reads the master key file. Refuses a file that group or others may read or write (the private keys of
@@ -102,5 +114,10 @@ public sealed class MasterKey : IDisposable
     internal static MasterKey FromMaterial(ReadOnlySpan<byte> material) =>
         material.Length == Size ? new MasterKey(material) : throw new ArgumentException("32 bytes", nameof(material));
 
-    public void Dispose() => CryptographicOperations.ZeroMemory(MemoryMarshal.CreateSpan(ref _sealKey[0], _sealKey.Length));
+    public void Dispose()
+    {
+        CryptographicOperations.ZeroMemory(MemoryMarshal.CreateSpan(ref _sealKey[0], _sealKey.Length));
+        CryptographicOperations.ZeroMemory(MemoryMarshal.CreateSpan(ref _attachmentKey[0], _attachmentKey.Length));
+        CryptographicOperations.ZeroMemory(MemoryMarshal.CreateSpan(ref _attachmentNameKey[0], _attachmentNameKey.Length));
+    }
 }

@@ -48,7 +48,7 @@ public static class RegistryMail
 
     private static string Hours(TimeSpan ttl) => Math.Round(ttl.TotalHours).ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>A plain-text mail of authd's (registry mails, conflict notices), with the Auto-Submitted mark.</summary>
+    /// <summary>A plain UTF-8 text mail of authd's (registry mails, conflict notices, attachment proof codes), with the Auto-Submitted mark.</summary>
     internal static string Compose(string from, string to, string subject, string host, string text, string displayName = "MailFilter registry")
     {
         var sb = new StringBuilder();

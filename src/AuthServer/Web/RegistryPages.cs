@@ -172,7 +172,7 @@ public static class RegistryPages
 
     private static string Client(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "-";
 
-    private static async Task<IFormCollection> ReadFormAsync(HttpContext context, int limit)
+    internal static async Task<IFormCollection> ReadFormAsync(HttpContext context, int limit)
     {
         if (!context.Request.HasFormContentType)
         {

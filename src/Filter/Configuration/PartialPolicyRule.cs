@@ -6,4 +6,8 @@ public sealed record PartialPolicyRule(SignPolicy? Sign, EncryptPolicy? Encrypt)
     public EgressPolicy? Egress { get; init; }
 
     public bool? WhitelistLearn { get; init; }
+
+    public LinksPolicy? Links { get; init; }
+
+    public LinksStoreFailure? LinksStoreFailure { get; init; }
 }

@@ -11,7 +11,7 @@ namespace MailFilter.Filter.Configuration;
 public sealed record PolicySettings
 {
     private static readonly string[] s_defaultOnlyKeys = ["local_domains", "trusted_networks"];
-    private static readonly string[] s_ruleKeys = ["sign", "encrypt", "egress", "whitelist_learn"];
+    private static readonly string[] s_ruleKeys = ["sign", "encrypt", "egress", "whitelist_learn", "links", "links_store_failure"];
 
     /// <summary>Domains whose senders are ours (lower case, exact names).</summary>
     public IReadOnlySet<string> LocalDomains { get; init; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
@@ -70,6 +70,8 @@ public sealed record PolicySettings
         {
             Egress = byAddress?.Egress ?? byDomain?.Egress ?? Default.Egress,
             WhitelistLearn = byAddress?.WhitelistLearn ?? byDomain?.WhitelistLearn ?? Default.WhitelistLearn,
+            Links = byAddress?.Links ?? byDomain?.Links ?? Default.Links,
+            LinksStoreFailure = byAddress?.LinksStoreFailure ?? byDomain?.LinksStoreFailure ?? Default.LinksStoreFailure,
         };
     }
 
@@ -152,7 +154,13 @@ public sealed record PolicySettings
         {
             LocalDomains = domains,
             TrustedNetworks = networks,
-            Default = new PolicyRule(rule.Sign ?? defaults.Default.Sign, rule.Encrypt ?? defaults.Default.Encrypt) { Egress = rule.Egress ?? defaults.Default.Egress, WhitelistLearn = rule.WhitelistLearn ?? defaults.Default.WhitelistLearn },
+            Default = new PolicyRule(rule.Sign ?? defaults.Default.Sign, rule.Encrypt ?? defaults.Default.Encrypt)
+            {
+                Egress = rule.Egress ?? defaults.Default.Egress,
+                WhitelistLearn = rule.WhitelistLearn ?? defaults.Default.WhitelistLearn,
+                Links = rule.Links ?? defaults.Default.Links,
+                LinksStoreFailure = rule.LinksStoreFailure ?? defaults.Default.LinksStoreFailure,
+            },
             Overrides = overrides,
         };
     }
@@ -218,7 +226,35 @@ public sealed record PolicySettings
             }
         }
 
-        return new PartialPolicyRule(sign, encrypt) { Egress = egress, WhitelistLearn = learn };
+        LinksPolicy? links = null;
+        if (section["links"] is { } linksText)
+        {
+            if (LinksPolicy.TryParse(linksText, out var v))
+            {
+                links = v;
+            }
+            else
+            {
+                errors.Add($"[{label}] links = {linksText}: use never, always or over SIZE (e.g. over 10M)");
+            }
+        }
+
+        LinksStoreFailure? storeFailure = null;
+        if (section["links_store_failure"] is { } f)
+        {
+            storeFailure = f.Trim().ToLowerInvariant() switch
+            {
+                "tempfail" => LinksStoreFailure.Tempfail,
+                "inline" => LinksStoreFailure.Inline,
+                _ => null,
+            };
+            if (storeFailure is null)
+            {
+                errors.Add($"[{label}] links_store_failure = {f}: use tempfail or inline");
+            }
+        }
+
+        return new PartialPolicyRule(sign, encrypt) { Egress = egress, WhitelistLearn = learn, Links = links, LinksStoreFailure = storeFailure };
     }
 
     private static string[] Split(string list) => list.Split([',', ' ', '\t'], StringSplitOptions.RemoveEmptyEntries);

@@ -99,7 +99,7 @@ public sealed class MaildirStore : IMailStore
             string final = Path.Combine(maildir, "new", unique + ",S=" + size.ToString(CultureInfo.InvariantCulture));
             File.Move(tmp, final, overwrite: false);
             tmp = null;
-            Native.SyncDirectory(Path.Combine(maildir, "new"));
+            Hosting.DurableFiles.SyncDirectory(Path.Combine(maildir, "new"));
             return Task.FromResult(new StoreOutcome(new LmtpReply(250, "2.0.0", $"<{recipient}> delivered")));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

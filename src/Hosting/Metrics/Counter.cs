@@ -19,15 +19,19 @@ public sealed class Counter : IMetric
 
     public string Name { get; }
 
-    public void Increment(params string[] labelValues)
+    public void Increment(params string[] labelValues) => Add(1, labelValues);
+
+    /// <summary>Adds <paramref name="amount"/> (at least 0: a counter never goes down), e.g. bytes sent.</summary>
+    public void Add(long amount, params string[] labelValues)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(amount);
         if (labelValues.Length != _labelNames.Length)
         {
             throw new ArgumentException($"{Name} has {_labelNames.Length} labels, got {labelValues.Length} values", nameof(labelValues));
         }
 
         var series = _series.GetOrAdd(string.Join('\0', labelValues), _ => (labelValues, new long[1]));
-        Interlocked.Increment(ref series.Count[0]);
+        Interlocked.Add(ref series.Count[0], amount);
     }
 
     /// <summary>The count of one label set (0 when never incremented).</summary>

@@ -60,7 +60,7 @@ public sealed class OutboundStagesTests : IAsyncDisposable
         Assert.Equal(SignatureHeaderStatus.Pass, (await VerifyAsync(inner, "dave@example.test")).Status);
         var (_, bobsInner) = await OpenAsync(outcome.Message!, "bob@example.test");
         Assert.Equal(SignatureHeaderStatus.Fail, (await VerifyAsync(bobsInner, "dave@example.test")).Status); // env= binds bob and carol only
-        Assert.Contains("QID1: Bcc copy for <dave@example.test> re-injected as COPY1", _h.Log);
+        Assert.Contains("QID1: copy for <dave@example.test> re-injected as COPY1", _h.Log);
     }
 
     [Fact]
@@ -243,7 +243,7 @@ public sealed class OutboundStagesTests : IAsyncDisposable
     {
         _h.ReinjectFailure = new ReinjectionException("inet:127.0.0.1:25: connection refused");
         var outcome = await _h.RunAsync(Mail, ["bob@example.test", "dave@example.test"]);
-        Assert.Equal("451 4.7.1 could not re-inject a Bcc copy, try again later", outcome.Check.Verdict.Text);
+        Assert.Equal("451 4.7.1 could not re-inject a copy, try again later", outcome.Check.Verdict.Text);
     }
 
     [Fact]
@@ -257,7 +257,7 @@ public sealed class OutboundStagesTests : IAsyncDisposable
 
     private Task<(string Headers, byte[] Inner)> OpenAsync(byte[] message, string recipient) => OpenAsync(message, recipient, _h);
 
-    private static async Task<(string Headers, byte[] Inner)> OpenAsync(byte[] message, string recipient, StageHarness h)
+    internal static async Task<(string Headers, byte[] Inner)> OpenAsync(byte[] message, string recipient, StageHarness h)
     {
         string text = Encoding.ASCII.GetString(message);
         string headers = text[..text.IndexOf("\r\n\r\n", StringComparison.Ordinal)];
@@ -278,7 +278,7 @@ public sealed class OutboundStagesTests : IAsyncDisposable
 
     private Task<SignatureHeaderResult> VerifyAsync(byte[] message, string recipient) => VerifyAsync(message, recipient, _h);
 
-    private static async Task<SignatureHeaderResult> VerifyAsync(byte[] message, string recipient, StageHarness h)
+    internal static async Task<SignatureHeaderResult> VerifyAsync(byte[] message, string recipient, StageHarness h)
     {
         string text = Encoding.UTF8.GetString(message);
         int split = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);

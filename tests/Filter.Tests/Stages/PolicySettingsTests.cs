@@ -76,6 +76,41 @@ public class PolicySettingsTests
     }
 
     [Fact]
+    public void LinksAndTheirStoreFailureAreSetPerDomainAndPerAddress()
+    {
+        var policy = Load("""
+            [policy]
+            local_domains = example.test, example.org
+            links = over 10M
+            [policy:example.org]
+            links = always
+            links_store_failure = inline
+            [policy:bob@example.org]
+            links = never
+            [policy:carol@example.test]
+            links = OVER 512k
+            links_store_failure = tempfail
+            """, out var errors).Policy;
+        Assert.Empty(errors);
+        Assert.Equal(new LinksPolicy(LinksMode.Over, 10L << 20), policy.RuleFor("alice@example.test").Links);
+        Assert.Equal(LinksStoreFailure.Tempfail, policy.RuleFor("alice@example.test").LinksStoreFailure);
+        Assert.Equal(LinksPolicy.Always, policy.RuleFor("alice@example.org").Links);
+        Assert.Equal(LinksStoreFailure.Inline, policy.RuleFor("alice@example.org").LinksStoreFailure);
+        Assert.Equal(LinksPolicy.Never, policy.RuleFor("bob@example.org").Links);
+        Assert.Equal(LinksStoreFailure.Inline, policy.RuleFor("bob@example.org").LinksStoreFailure); // the domain's, key by key
+        Assert.Equal(new LinksPolicy(LinksMode.Over, 512 * 1024), policy.RuleFor("carol@example.test").Links);
+        Assert.Equal(LinksPolicy.Never, Load("[policy]\nsign = always", out _).Policy.RuleFor("x@y").Links);
+    }
+
+    [Theory]
+    [InlineData(LinksMode.Always, 0, 0, true)]
+    [InlineData(LinksMode.Never, 0, 1_000_000, false)]
+    [InlineData(LinksMode.Over, 100, 100, false)]
+    [InlineData(LinksMode.Over, 100, 101, true)]
+    public void AnAttachmentIsLinkedOnlyOverTheThreshold(LinksMode mode, long threshold, long size, bool applies) =>
+        Assert.Equal(applies, new LinksPolicy(mode, threshold).Applies(size));
+
+    [Fact]
     public void TheAuthdSocketDefaultsToAuthdsOwnSettingInTheSharedFile()
     {
         var settings = Load("[authd]\nsocket = /run/x/authd.sock\n", out var errors);
@@ -91,7 +126,13 @@ public class PolicySettingsTests
     [InlineData("[policy]\ncolour = blue", "[policy] colour: unknown setting")]
     [InlineData("[policy:example.test]\nlocal_domains = x.test", "[policy:example.test] local_domains: only allowed in [policy]")]
     [InlineData("[policy:example.test]\nencrypt = sometimes", "[policy:example.test] encrypt = sometimes: use never, when-possible or required")]
-    [InlineData("[policy:example.test]\nlinks = always", "[policy:example.test] links: unknown setting")]
+    [InlineData("[policy:example.test]\nlinkz = always", "[policy:example.test] linkz: unknown setting")]
+    [InlineData("[policy]\nlinks = sometimes", "[policy] links = sometimes: use never, always or over SIZE (e.g. over 10M)")]
+    [InlineData("[policy]\nlinks = over", "[policy] links = over: use never, always or over SIZE")]
+    [InlineData("[policy]\nlinks = over -5", "[policy] links = over -5: use never, always or over SIZE")]
+    [InlineData("[policy]\nlinks = over 10X", "[policy] links = over 10X: use never, always or over SIZE")]
+    [InlineData("[policy]\nlinks = overt 10M", "[policy] links = overt 10M: use never, always or over SIZE")]
+    [InlineData("[policy:a@example.test]\nlinks_store_failure = drop", "[policy:a@example.test] links_store_failure = drop: use tempfail or inline")]
     [InlineData("[filter]\nreinject = smtp://x", "[filter] reinject: ")]
     [InlineData("[filter]\nkey_cache_ttl = soon", "[filter] key_cache_ttl = soon: not a duration")]
     public void BadValuesAreNamedWithTheirSectionAndKey(string ini, string expected)

@@ -13,8 +13,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace MailFilter.Filter.Tests.Stages;
 
 /// <summary>
-/// Runs the outbound stages (classify, intent, sign, encrypt, reinject, trace) in a real milter listener,
-/// driven by the MTA-side client, with keys in memory and a re-injector that records the copies.
+/// Runs the outbound stages (classify, intent, links when <see cref="Store"/> is set, sign, encrypt, reinject, trace)
+/// in a real milter listener, driven by the MTA-side client, with keys in memory and a re-injector that records the copies.
 /// <see cref="RunAsync"/> answers the verdict and the message as Postfix would store it.
 /// </summary>
 public sealed class StageHarness : IAsyncDisposable, IOutboundKeys, IReinjector
@@ -42,6 +42,23 @@ public sealed class StageHarness : IAsyncDisposable, IOutboundKeys, IReinjector
     public Exception? ReinjectFailure { get; set; }
 
     public List<string> Log { get; } = [];
+
+    /// <summary>The attachment store of the links stage; null leaves the stage out.</summary>
+    public IAttachmentStore? Store { get; set; }
+
+    /// <summary>The boundaries the links stage makes (default: fixed and numbered, so outputs are reproducible).</summary>
+    public Func<string>? Boundary { get; set; }
+
+    /// <summary>False leaves the trace stage out (its header names the build's version).</summary>
+    public bool Trace { get; set; } = true;
+
+    public FilterMetrics Metrics { get; } = new();
+
+    /// <summary>The milter listener's options (PROGRESS interval, limits).</summary>
+    public MilterOptions Options { get; set; } = new();
+
+    /// <summary>PROGRESS packets the MTA side received during the last <see cref="RunAsync"/>.</summary>
+    public int ProgressCount { get; private set; }
 
     public bool AuthdDown { get; set; }
 
@@ -108,11 +125,21 @@ public sealed class StageHarness : IAsyncDisposable, IOutboundKeys, IReinjector
             new SignStage(this),
             new EncryptStage(this, new SpoolOptions(64 * 1024, _dir)),
             new ReinjectStage(this, Guard, logger),
-            new TraceStage("mx.example.test"),
         };
+        if (Trace)
+        {
+            stages.Add(new TraceStage("mx.example.test"));
+        }
+
+        if (Store is not null)
+        {
+            int n = 0;
+            stages.Insert(2, new LinksStage(Store, this, new SpoolOptions(64 * 1024, _dir), logger, Metrics,
+                Boundary ?? (() => "=_mf_links_" + (++n).ToString(System.Globalization.CultureInfo.InvariantCulture) + "_")));
+        }
         var pipeline = new OutboundPipeline(stages, new LoggerFactory([logger]).CreateLogger<OutboundPipeline>());
         await using var listener = new MilterListener(new MilterListenerOptions { Endpoints = [MilterEndpoint.Parse("unix:" + Path.Combine(_dir, Guid.NewGuid().ToString("N")[..8] + ".sock"))] },
-            new MilterOptions(), pipeline, NullLogger.Instance);
+            Options, pipeline, NullLogger.Instance);
         listener.Start();
         await using var client = await MilterClient.ConnectAsync(listener.BoundEndpoints[0]);
         await client.NegotiateAsync();
@@ -128,6 +155,7 @@ public sealed class StageHarness : IAsyncDisposable, IOutboundKeys, IReinjector
                 [MilterCommand.EndOfMessage] = new Dictionary<string, string> { ["i"] = "QID1" },
             },
         });
+        ProgressCount = client.ProgressCount;
         if (check.EndOfMessage is not { } eom || check.Verdict.Code is not (MilterReplyCode.Continue or MilterReplyCode.Accept))
         {
             return new Outcome(check, null, recipients);

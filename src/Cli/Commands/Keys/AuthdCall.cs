@@ -55,6 +55,11 @@ internal static class AuthdCall
         {
             return await body(client);
         }
+        catch (AttachmentStoreException e)
+        {
+            context.Error.WriteLine($"{command}: {e.Message}");
+            return ExitCodes.Unavailable;
+        }
         catch (AuthdUnavailableException e)
         {
             context.Error.WriteLine($"{command}: {e.Message}");

@@ -74,7 +74,7 @@ public sealed class EncryptStage : IOutboundStage
         string boundary = CarrierWriter.NewBoundary();
 
         // Sealing is CPU-heavy (ChaCha20-Poly1305 and SHA-256 over the message): off the event loop when large.
-        await EventLoop.LeaveForAsync(context.Message.Body.Length);
+        await EventLoop.LeaveForAsync(context.Copies.Sum(c => c.BodyLength(message)));
         Stream carrierBody;
         for (int attempt = 1; ; attempt++)
         {
@@ -105,19 +105,19 @@ public sealed class EncryptStage : IOutboundStage
     {
         var message = context.Message;
         var original = context.Copies[0];
-        var carrierBody = _spool.Create(message.Body.Length);
+        var carrierBody = _spool.Create(original.BodyLength(message));
         try
         {
             foreach (var copy in context.Copies.Where(c => !c.IsOriginal))
             {
-                var output = _spool.Create(message.Body.Length);
+                var output = _spool.Create(copy.BodyLength(message));
                 copy.Content = output;
-                await using var body = message.Body.OpenRead();
+                await using var body = copy.OpenBody(message);
                 await CarrierWriter.WriteMessageAsync(output, HeadersFor(inner, original, copy), body, Request(intent, messageId, created, copy, keys), context.Signer!, null, cancellationToken);
                 output.Position = 0;
             }
 
-            await using (var content = MessageHeaders.OpenMessage(inner, message.Body.OpenRead()))
+            await using (var content = MessageHeaders.OpenMessage(inner, original.OpenBody(message)))
             {
                 await CarrierWriter.WriteBodyAsync(carrierBody, boundary, content,
                     Request(intent, messageId, created, original, keys) with { ContentLength = content.Length }, context.Signer!, cancellationToken);

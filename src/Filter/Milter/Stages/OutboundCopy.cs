@@ -5,9 +5,10 @@ namespace MailFilter.Filter.Milter.Stages;
 
 /// <summary>
 /// One copy of an outbound message (docs/pipeline.md step 7): the original, which goes on through Postfix to
-/// the To and Cc recipients, or a Bcc copy for one Bcc recipient, submitted back to Postfix. Each copy has its
-/// own signature (its <c>env=</c> binds only its own recipients) and its own envelope, so no copy names a Bcc
-/// recipient to anyone else.
+/// its recipients, or a copy submitted back to Postfix for one address: a Bcc recipient (so no copy names a Bcc
+/// recipient to anyone else), or, when the links stage gave each recipient links of its own, every recipient but
+/// the original's. Each copy has its own signature (its <c>env=</c> binds only its own recipients), its own
+/// envelope, and, after the links stage, its own body.
 /// </summary>
 public sealed class OutboundCopy : IDisposable
 {
@@ -18,14 +19,14 @@ public sealed class OutboundCopy : IDisposable
         IsOriginal = isOriginal;
     }
 
-    /// <summary>The envelope recipients of this copy (RCPT TO).</summary>
+    /// <summary>The envelope recipients this copy is signed and sealed for.</summary>
     public IReadOnlyList<EnvelopeAddress> Recipients { get; }
 
-    /// <summary>True for the message Postfix already holds; false for a Bcc copy.</summary>
+    /// <summary>True for the message Postfix already holds; false for a copy that is re-injected.</summary>
     public bool IsOriginal { get; }
 
-    /// <summary>The Bcc recipient this copy exists for (null for the original).</summary>
-    public EnvelopeAddress? BccRecipient => IsOriginal ? null : Recipients[^1];
+    /// <summary>The one address a re-injected copy is submitted to (null for the original).</summary>
+    public EnvelopeAddress? CopyRecipient => IsOriginal ? null : Recipients[^1];
 
     /// <summary>This copy's MailFilter-Signature field, once the sign stage made it.</summary>
     public HeaderField? Signature { get; set; }
@@ -36,12 +37,27 @@ public sealed class OutboundCopy : IDisposable
     /// <summary>This copy's confirmation number, once the register stage registered it (docs/registry.md §2).</summary>
     public string? ConfirmationNo { get; set; }
 
-    /// <summary>For a Bcc copy that was encrypted: the complete carrier message, ready to submit (position 0).</summary>
+    /// <summary>This copy's own body when the links stage made one (its recipients' links); null: the message's body.
+    /// The original's is also the milter's replacement body, which the message owns; a copy's is disposed with the copy.</summary>
+    public BodySpool? Body { get; set; }
+
+    /// <summary>For a re-injected copy that was encrypted: the complete carrier message, ready to submit (position 0).</summary>
     public Stream? Content { get; set; }
+
+    /// <summary>A new stream over this copy's body (its own, else the message's as received), from the start.</summary>
+    public Stream OpenBody(MilterMessage message) => Body?.OpenRead() ?? message.Body.OpenRead();
+
+    /// <summary>The length of <see cref="OpenBody"/>.</summary>
+    public long BodyLength(MilterMessage message) => Body?.Length ?? message.Body.Length;
 
     public void Dispose()
     {
         Content?.Dispose();
         Content = null;
+        if (!IsOriginal)
+        {
+            Body?.Dispose();
+            Body = null;
+        }
     }
 }

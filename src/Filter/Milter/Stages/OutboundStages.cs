@@ -4,13 +4,14 @@ using Microsoft.Extensions.Logging;
 
 namespace MailFilter.Filter.Milter.Stages;
 
-/// <summary>The outbound stages in the order of docs/pipeline.md (classify, intent, whitelist when a policy uses it, sign,
-/// register, encrypt, then the re-injection of Bcc copies), built from the settings; the trace stage is added last by <see cref="FilterDaemon"/>.</summary>
+/// <summary>The outbound stages in the order of docs/pipeline.md (classify, intent, whitelist when a policy uses it, links,
+/// sign, register, encrypt, then the re-injection of copies), built from the settings; the trace stage is added last by <see cref="FilterDaemon"/>.</summary>
 public static class OutboundStages
 {
     /// <param name="guard">The process's loop guard: a reload keeps it, so that copies re-injected before the
     /// reload still verify after it (its key is random per process).</param>
-    public static List<IOutboundStage> Create(FilterSettings settings, AuthdClient authd, ILoggerFactory loggerFactory, TimeProvider? time = null, ReinjectionGuard? guard = null)
+    public static List<IOutboundStage> Create(FilterSettings settings, AuthdClient authd, ILoggerFactory loggerFactory, TimeProvider? time = null, ReinjectionGuard? guard = null,
+        FilterMetrics? metrics = null)
     {
         var keys = new AuthdOutboundKeys(authd, settings.Policy, settings.KeyCacheTtl, time);
         guard ??= new ReinjectionGuard(time);
@@ -20,6 +21,7 @@ public static class OutboundStages
         [
             new ClassifyStage(settings.Policy, guard, logger),
             new IntentStage(settings.Policy, settings.Hostname),
+            new LinksStage(new AuthdAttachmentStore(authd), keys, spool, logger, metrics),
             new SignStage(keys, time),
             new RegisterStage(authd),
             new EncryptStage(keys, spool, time),

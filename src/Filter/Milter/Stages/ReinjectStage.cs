@@ -6,10 +6,10 @@ using Microsoft.Extensions.Logging;
 namespace MailFilter.Filter.Milter.Stages;
 
 /// <summary>
-/// The Bcc half of step 7 (docs/pipeline.md "Re-injection and its loop guard"): each Bcc copy (sealed by the
-/// encrypt stage, or signed only) is submitted back to Postfix with the <c>X-MailFilter-Reinjected</c> guard
-/// header while the original is still at end of message, and its recipient is then removed from the original
-/// (DELRCPT). If any submission fails the original is tempfailed: the client retries and nothing leaves
+/// The end of step 7 (docs/pipeline.md "Re-injection and its loop guard"): each copy (a Bcc recipient's, or a
+/// recipient's with links of its own; sealed by the encrypt stage, or signed only, or only given its own body) is
+/// submitted back to Postfix with the <c>X-MailFilter-Reinjected</c> guard header while the original is still at end
+/// of message, and its recipient is then removed from the original (DELRCPT). If any submission fails the original is tempfailed: the client retries and nothing leaves
 /// half-processed. Runs after encrypt and before trace, so no later stage can fail after a copy has left.
 /// </summary>
 public sealed class ReinjectStage : IOutboundStage
@@ -30,10 +30,10 @@ public sealed class ReinjectStage : IOutboundStage
     public async ValueTask<MilterResponse?> RunAsync(OutboundContext context, CancellationToken cancellationToken)
     {
         var copies = context.Copies.Where(c => !c.IsOriginal).ToList();
-        if (copies.Count == 0 || copies.All(c => c.Signature is null && c.Content is null))
+        if (copies.Count == 0 || copies.All(c => c.Signature is null && c.Content is null && c.Body is null))
         {
-            // Nothing was signed or sealed (e.g. sign = never and no key): the message names no one it did
-            // not name before, and Postfix delivers to the Bcc recipients as it always does.
+            // Nothing was signed, sealed or given links (e.g. sign = never and no key): the message names no one it
+            // did not name before, and Postfix delivers to the Bcc recipients as it always does.
             return null;
         }
 
@@ -42,7 +42,7 @@ public sealed class ReinjectStage : IOutboundStage
         var original = context.Copies[0];
         foreach (var copy in copies)
         {
-            var recipient = copy.BccRecipient!;
+            var recipient = copy.CopyRecipient!;
             var guard = HeaderField.FromString(ReinjectionGuard.HeaderName, " " + _guard.Create(messageId, [recipient.Address]));
             Stream content;
             if (copy.Content is { } sealedCopy)
@@ -52,9 +52,9 @@ public sealed class ReinjectStage : IOutboundStage
             }
             else
             {
-                // Signed only: the message as it stands, with this copy's own signature.
+                // Not sealed: the message as it stands, with this copy's own signature and body.
                 var fields = EncryptStage.HeadersFor(SignStage.Fields(message.Headers), original, copy);
-                content = new ConcatenatedStream(new MemoryStream(MessageHeaders.ToBytes([guard, .. fields])), message.Body.OpenRead());
+                content = new ConcatenatedStream(new MemoryStream(MessageHeaders.ToBytes([guard, .. fields])), copy.OpenBody(message));
             }
 
             string? queueId;
@@ -67,7 +67,7 @@ public sealed class ReinjectStage : IOutboundStage
                 catch (ReinjectionException e)
                 {
                     Log.ReinjectionFailed(_logger, context.QueueId, recipient.Address, e.Message);
-                    return MilterResponse.WithReply(451, "4.7.1", "could not re-inject a Bcc copy, try again later");
+                    return MilterResponse.WithReply(451, "4.7.1", "could not re-inject a copy, try again later");
                 }
             }
 
@@ -76,7 +76,7 @@ public sealed class ReinjectStage : IOutboundStage
 
         foreach (var copy in copies)
         {
-            message.RemoveRecipient(copy.BccRecipient!.Address);
+            message.RemoveRecipient(copy.CopyRecipient!.Address);
         }
 
         return null;

@@ -39,7 +39,7 @@ public sealed class SignStage : IOutboundStage
         var now = _time.GetUtcNow();
 
         // Hashing the body is the CPU-heavy part: off the socket's event loop when it is large (docs/milter.md, "Threads").
-        await EventLoop.LeaveForAsync(context.Message.Body.Length);
+        await EventLoop.LeaveForAsync(context.Copies.Sum(c => c.BodyLength(context.Message)));
         for (int attempt = 1; ; attempt++)
         {
             context.Signer ??= await _keys.GetSignerAsync(intent.Sender, cancellationToken);
@@ -67,7 +67,7 @@ public sealed class SignStage : IOutboundStage
     {
         foreach (var copy in context.Copies)
         {
-            await using var body = context.Message.Body.OpenRead();
+            await using var body = copy.OpenBody(context.Message);
             copy.Signature = await MessageSigning.SignAsync(headers, body, new SignatureHeaderRequest
             {
                 Sender = intent.Sender,

@@ -2,12 +2,12 @@ using OpenQA.Selenium;
 using OpenQA.Selenium.Chrome;
 using OpenQA.Selenium.Support.UI;
 
-namespace MailFilter.Registry.Tests.Support;
+namespace MailFilter.Lab;
 
 /// <summary>
 /// A real headless Chromium (Debian's chromium + chromium-driver) driven through Selenium WebDriver: the browser a
-/// person would use on the registry pages. One per test class; chromedriver is a child process Selenium starts and
-/// stops by its own PID.
+/// person would use on the registry pages or to follow a link from a mail. One per test class; chromedriver is a child
+/// process Selenium starts and stops by its own PID. Downloads go to <see cref="DownloadDirectory"/> without asking.
 /// </summary>
 public sealed class Chromium : IDisposable
 {
@@ -15,12 +15,16 @@ public sealed class Chromium : IDisposable
 
     public Chromium()
     {
+        DownloadDirectory = Directory.CreateTempSubdirectory("mailfilter-downloads-").FullName;
         var service = ChromeDriverService.CreateDefaultService(Path.GetDirectoryName(Driver)!, Path.GetFileName(Driver));
         service.HideCommandPromptWindow = true;
         service.SuppressInitialDiagnosticInformation = true;
         var options = new ChromeOptions { BinaryLocation = Browser };
         options.AddArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
             "--disable-extensions", "--disable-background-networking", "--user-data-dir=" + Directory.CreateTempSubdirectory("mailfilter-chromium-").FullName);
+        options.AddUserProfilePreference("download.default_directory", DownloadDirectory);
+        options.AddUserProfilePreference("download.prompt_for_download", false);
+        options.AddUserProfilePreference("safebrowsing.enabled", false);
         _driver = new ChromeDriver(service, options, TimeSpan.FromSeconds(60));
         _driver.Manage().Timeouts().PageLoad = TimeSpan.FromSeconds(30);
     }
@@ -29,7 +33,44 @@ public sealed class Chromium : IDisposable
 
     public static string Driver => File.Exists("/usr/bin/chromedriver") ? "/usr/bin/chromedriver" : "/usr/lib/chromium/chromedriver";
 
+    /// <summary>Where downloads are saved.</summary>
+    public string DownloadDirectory { get; }
+
     public void Open(string url) => _driver.Navigate().GoToUrl(url);
+
+    /// <summary>Clicks the first link (&lt;a&gt;) whose text is <paramref name="text"/>.</summary>
+    public void ClickLink(string text) => _driver.FindElement(By.LinkText(text)).Click();
+
+    /// <summary>Clicks the element with this id without waiting for anything (e.g. a button that starts a download).</summary>
+    public void Press(string id) => _driver.FindElement(By.Id(id)).Click();
+
+    /// <summary>Waits until the current page is loaded and has an element with this id.</summary>
+    public void WaitFor(string id)
+    {
+        var wait = new WebDriverWait(_driver, TimeSpan.FromSeconds(30));
+        wait.IgnoreExceptionTypes(typeof(StaleElementReferenceException), typeof(NoSuchElementException));
+        wait.Until(d => Equals(((IJavaScriptExecutor)d).ExecuteScript("return document.readyState"), "complete") && d.FindElements(By.Id(id)).Count > 0);
+    }
+
+    /// <summary>Waits until a download is complete in <see cref="DownloadDirectory"/> (no .crdownload left) and returns its path.</summary>
+    public string WaitForDownload(TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            // While it downloads, Chromium writes a hidden temporary file, then NAME.crdownload, then renames it to NAME.
+            var files = Directory.GetFiles(DownloadDirectory);
+            bool busy = files.Any(f => Path.GetFileName(f).StartsWith('.') || f.EndsWith(".crdownload", StringComparison.Ordinal) || f.EndsWith(".tmp", StringComparison.Ordinal));
+            if (files.Length == 1 && !busy)
+            {
+                return files[0];
+            }
+
+            Thread.Sleep(100);
+        }
+
+        throw new TimeoutException($"no finished download in {DownloadDirectory} after {timeout.TotalSeconds} s: {string.Join(", ", Directory.GetFiles(DownloadDirectory))}");
+    }
 
     public void Type(string id, string text)
     {
@@ -75,5 +116,12 @@ public sealed class Chromium : IDisposable
     {
         _driver.Quit();
         _driver.Dispose();
+        try
+        {
+            Directory.Delete(DownloadDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
     }
 }

@@ -1,18 +1,21 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using MailFilter.Lab;
 
-namespace MailFilter.EndToEnd.Tests;
+namespace MailFilter.Lab;
 
-/// <summary>What the tests read off a message as it arrived in a mailbox.</summary>
+/// <summary>What the tests read off a message as it arrived in a mailbox (end-to-end and links tests).</summary>
 public static class Delivered
 {
     /// <summary>The header block (with its final CRLF) and the body of a CRLF message.</summary>
     public static (string Headers, byte[] Body) Split(byte[] message)
     {
         int end = message.AsSpan().IndexOf("\r\n\r\n"u8);
-        Assert.True(end > 0, "no end of header in the message");
+        if (end <= 0)
+        {
+            throw new InvalidOperationException("no end of header in the message");
+        }
+
         return (Encoding.UTF8.GetString(message, 0, end + 2), message[(end + 4)..]);
     }
 
@@ -26,18 +29,22 @@ public static class Delivered
         var (headers, _) = Split(message);
         var unfolded = headers.Replace("\r\n\t", " ", StringComparison.Ordinal).Replace("\r\n ", " ", StringComparison.Ordinal);
         var ours = unfolded.Split("\r\n").Where(l => l.StartsWith($"Authentication-Results: {authservId};", StringComparison.Ordinal)).ToList();
-        return Assert.Single(ours)["Authentication-Results: ".Length..];
+        return ours.Count == 1 ? ours[0]["Authentication-Results: ".Length..]
+            : throw new InvalidOperationException($"{ours.Count} Authentication-Results fields of {authservId}");
     }
 
     /// <summary>Python's email package (policy.default) as an independent judge: the Subject as decoded, the text parts,
-    /// and the SHA-256 of each attachment's decoded content.</summary>
+    /// the SHA-256 of each attachment's decoded content, the content type of every part in walk order (multiparts included),
+    /// and the defects it found.</summary>
     public static async Task<Judged> JudgeAsync(byte[] message)
     {
         const string script = """
             import email, email.policy, hashlib, json, sys
             m = email.message_from_binary_file(open(sys.argv[1], "rb"), policy=email.policy.default)
-            out = {"subject": str(m["subject"]), "texts": [], "attachments": {}}
+            out = {"subject": str(m["subject"]), "texts": [], "attachments": {}, "structure": [], "defects": []}
             for part in m.walk():
+                out["structure"].append(part.get_content_type())
+                out["defects"].extend(type(d).__name__ for d in part.defects)
                 if part.is_multipart():
                     continue
                 if part.get_filename():
@@ -64,5 +71,5 @@ public static class Delivered
 
     public static string Count(int n) => n.ToString(CultureInfo.InvariantCulture);
 
-    public sealed record Judged(string Subject, List<string> Texts, Dictionary<string, string> Attachments);
+    public sealed record Judged(string Subject, List<string> Texts, Dictionary<string, string> Attachments, List<string> Structure, List<string> Defects);
 }
