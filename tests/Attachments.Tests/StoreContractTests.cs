@@ -140,6 +140,12 @@ public abstract class StoreContractTests<TLab>(TLab lab)
         Assert.Equal(size, head.Content.Headers.ContentLength);
         var grants = await Lab.Authd.ListGrantsAsync(recipient: "bob@example.org", sha256: AttachmentLab.Sha(content));
         Assert.Equal(9, grants.Single().Downloads); // every GET counts, HEAD does not
+
+        using var metrics = new HttpClient();
+        var text = await metrics.GetStringAsync("http://127.0.0.1:" + Lab.MetricsPort.ToString(System.Globalization.CultureInfo.InvariantCulture) + "/metrics");
+        Assert.Contains("mailfilter_authd_attachment_downloads_total{kind=\"range\"}", text, StringComparison.Ordinal);
+        Assert.Contains("mailfilter_authd_attachment_downloads_total{kind=\"head\"}", text, StringComparison.Ordinal);
+        Assert.Contains("mailfilter_authd_attachment_download_bytes_total", text, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -31,6 +31,9 @@ public abstract class AttachmentLab : IAsyncLifetime
 
     public int PublicPort { get; } = FreePort.Next();
 
+    /// <summary>authd's Prometheus listener ([metrics] authd_listen).</summary>
+    public int MetricsPort { get; } = FreePort.Next();
+
     public string PublicUrl => "http://127.0.0.1:" + PublicPort.ToString(CultureInfo.InvariantCulture);
 
     public string AuthdSocket => Path.Combine(Directory, "authd.sock");
@@ -154,6 +157,9 @@ public abstract class AttachmentLab : IAsyncLifetime
         released_retention = 0s
         code_resend_interval = 0s
         mail_from = attachments@example.test
+
+        [metrics]
+        authd_listen = 127.0.0.1:{(socket == AuthdSocket ? MetricsPort : FreePort.Next()).ToString(CultureInfo.InvariantCulture)}
 
         [log]
         level = debug
