@@ -140,6 +140,12 @@ public abstract class StoreContractTests<TLab>(TLab lab)
         Assert.Equal(size, head.Content.Headers.ContentLength);
         var grants = await Lab.Authd.ListGrantsAsync(recipient: "bob@example.org", sha256: AttachmentLab.Sha(content));
         Assert.Equal(9, grants.Single().Downloads); // every GET counts, HEAD does not
+
+        using var metrics = new HttpClient();
+        var text = await metrics.GetStringAsync("http://127.0.0.1:" + Lab.MetricsPort.ToString(System.Globalization.CultureInfo.InvariantCulture) + "/metrics");
+        Assert.Contains("mailfilter_authd_attachment_downloads_total{kind=\"range\"}", text, StringComparison.Ordinal);
+        Assert.Contains("mailfilter_authd_attachment_downloads_total{kind=\"head\"}", text, StringComparison.Ordinal);
+        Assert.Contains("mailfilter_authd_attachment_download_bytes_total", text, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -332,6 +338,32 @@ public abstract class StoreContractTests<TLab>(TLab lab)
         using var gone = await http.GetAsync(AttachmentLab.PathOf(links.First()));
         Assert.Equal(HttpStatusCode.Forbidden, gone.StatusCode);
         Assert.True(reuploads >= 0);
+    }
+
+    [Fact]
+    public async Task A_failing_backend_answers_503_store_unavailable_and_loses_nothing()
+    {
+        var content = Random(300_000);
+        var sha = AttachmentLab.Sha(content);
+        var link = (await Lab.SendAsync(content, "kept.bin", "alice@example.test", ["bob@example.org"]))[0];
+        var (socket, port) = await Lab.StartBrokenAuthdAsync();
+        using var broken = new AuthdClient(new AuthdClientOptions { SocketPath = socket, RequestTimeout = TimeSpan.FromSeconds(60) });
+        var other = Random(20_000);
+        var e = await Assert.ThrowsAsync<AttachmentStoreUnavailableException>(() => broken.PutAttachmentAsync(AttachmentLab.Sha(other), new MemoryStream(other), other.Length));
+        Assert.Equal(503, e.StatusCode);
+        Assert.Equal("store_unavailable", e.ErrorCode);
+        Assert.False(await Lab.Authd.HasAttachmentAsync(AttachmentLab.Sha(other)));
+
+        // Downloads through the broken server: 503, never a wrong byte; the healthy one still serves the file whole.
+        using var http = new HttpClient { BaseAddress = new Uri("http://127.0.0.1:" + port.ToString(System.Globalization.CultureInfo.InvariantCulture)) };
+        using (var response = await http.GetAsync(AttachmentLab.PathOf(link)))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        }
+
+        using var healthy = Lab.Browser();
+        Assert.Equal(content, await healthy.GetByteArrayAsync(AttachmentLab.PathOf(link)));
+        Assert.True(await Lab.Authd.HasAttachmentAsync(sha));
     }
 
     protected static byte[] Random(int size) => RandomNumberGenerator.GetBytes(size);

@@ -66,7 +66,7 @@ public sealed class AttachmentStore : IDisposable
             throw;
         }
 
-        await _repository.MarkStoredAsync(claim.Row.Id, cancellationToken);
+        await _repository.MarkStoredAsync(claim.Row, cancellationToken);
         return (claim.Row, true);
     }
 

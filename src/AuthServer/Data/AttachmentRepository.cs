@@ -95,11 +95,15 @@ public sealed class AttachmentRepository(Database database)
         return (row, row.State != "stored");
     }
 
-    public async Task<bool> MarkStoredAsync(long id, CancellationToken cancellationToken)
+    /// <summary>Records the object as complete. An upsert: a concurrent upload of the same content that failed may have removed the claim meanwhile.</summary>
+    public async Task MarkStoredAsync(AttachmentRow claim, CancellationToken cancellationToken)
     {
         await using var connection = await _database.OpenAsync(cancellationToken);
-        return await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE attachments SET state = 'stored', last_used_at = now() WHERE id = @id", new { id }, cancellationToken: cancellationToken)) == 1;
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO attachments (sha256, size, object_name, stored_bytes, state) VALUES (@Sha256, @Size, @ObjectName, @StoredBytes, 'stored')
+            ON CONFLICT (sha256) DO UPDATE SET state = 'stored', last_used_at = now()
+            """, claim, cancellationToken: cancellationToken));
     }
 
     /// <summary>Forgets a claim whose object was not written (hash mismatch, store failure), unless another upload completed it.</summary>

@@ -31,6 +31,9 @@ public abstract class AttachmentLab : IAsyncLifetime
 
     public int PublicPort { get; } = FreePort.Next();
 
+    /// <summary>authd's Prometheus listener ([metrics] authd_listen).</summary>
+    public int MetricsPort { get; } = FreePort.Next();
+
     public string PublicUrl => "http://127.0.0.1:" + PublicPort.ToString(CultureInfo.InvariantCulture);
 
     public string AuthdSocket => Path.Combine(Directory, "authd.sock");
@@ -38,6 +41,9 @@ public abstract class AttachmentLab : IAsyncLifetime
     public string StorePath => Path.Combine(Directory, "store");
 
     public abstract string Backend { get; }
+
+    private readonly List<DaemonProcess> _extra = [];
+    private string _store = string.Empty;
 
     public string AuthdLog => Daemon?.Log ?? string.Empty;
 
@@ -68,41 +74,30 @@ public abstract class AttachmentLab : IAsyncLifetime
             store = $"path = {StorePath}";
         }
 
+        _store = store;
         var config = Path.Combine(Directory, "authd.conf");
-        await File.WriteAllTextAsync(config, $"""
-            [authd]
-            socket = {AuthdSocket}
-            socket_mode = 0666
-            master_key = {Path.Combine(Directory, "master.key")}
-            local_domains = example.test
-            public_listen = 127.0.0.1:{PublicPort.ToString(CultureInfo.InvariantCulture)}
-
-            [database]
-            host = {Postgres.Host}
-            port = {Postgres.Port.ToString(CultureInfo.InvariantCulture)}
-            name = mailfilter
-            user = {Postgres.User}
-
-            [registry]
-            smtp = inet:127.0.0.1:{Postfix.SmtpPort.ToString(CultureInfo.InvariantCulture)}
-
-            [attachments]
-            {store}
-            quota = {(Quota / (1024 * 1024)).ToString(CultureInfo.InvariantCulture)}M
-            max_file_size = 20M
-            link_base_url = {PublicUrl}
-            gc_interval = 0
-            gc_grace = 0s
-            released_retention = 0s
-            code_resend_interval = 0s
-            mail_from = attachments@example.test
-
-            [log]
-            level = debug
-            """);
+        await File.WriteAllTextAsync(config, ConfigText(store, AuthdSocket, PublicPort));
         (await ProcessRunner.RunAsync(Repo.BuildOutput("src/AuthServer", "mailfilter-authd"), "--config", config, "--create-master-key")).EnsureSuccess("create master key");
         Daemon = await DaemonProcess.StartAuthdAsync("unix:" + AuthdSocket, Path.Combine(Directory, "authd.log"), "--config", config);
         Authd = new AuthdClient(new AuthdClientOptions { SocketPath = AuthdSocket, RequestTimeout = TimeSpan.FromSeconds(60) });
+    }
+
+    /// <summary>
+    /// A second authd on this lab's database and master key whose store is broken: the filesystem store's path is a file,
+    /// the S3 endpoint a port nobody listens on. Returns its socket and public port; stopped with the lab.
+    /// </summary>
+    public async Task<(string Socket, int PublicPort)> StartBrokenAuthdAsync()
+    {
+        var broken = Backend == "s3"
+            ? _store.Replace(S3!.Endpoint.ToString(), "http://127.0.0.1:" + FreePort.Next().ToString(CultureInfo.InvariantCulture) + "/", StringComparison.Ordinal)
+                .Replace("s3_timeout = 20s", "s3_timeout = 3s", StringComparison.Ordinal)
+            : "path = " + Path.Combine(Directory, "authd.conf");
+        var socket = Path.Combine(Directory, "broken.sock");
+        int port = FreePort.Next();
+        var config = Path.Combine(Directory, "broken.conf");
+        await File.WriteAllTextAsync(config, ConfigText(broken, socket, port));
+        _extra.Add(await DaemonProcess.StartAuthdAsync("unix:" + socket, Path.Combine(Directory, "broken.log"), "--config", config));
+        return (socket, port);
     }
 
     /// <summary>An HTTP client for the public listener; <paramref name="cookies"/> keeps a browser's proof session.</summary>
@@ -135,6 +130,41 @@ public abstract class AttachmentLab : IAsyncLifetime
         });
     }
 
+    private string ConfigText(string store, string socket, int publicPort) => $"""
+        [authd]
+        socket = {socket}
+        socket_mode = 0666
+        master_key = {Path.Combine(Directory, "master.key")}
+        local_domains = example.test
+        public_listen = 127.0.0.1:{publicPort.ToString(CultureInfo.InvariantCulture)}
+
+        [database]
+        host = {Postgres.Host}
+        port = {Postgres.Port.ToString(CultureInfo.InvariantCulture)}
+        name = mailfilter
+        user = {Postgres.User}
+
+        [registry]
+        smtp = inet:127.0.0.1:{Postfix.SmtpPort.ToString(CultureInfo.InvariantCulture)}
+
+        [attachments]
+        {store}
+        quota = {(Quota / (1024 * 1024)).ToString(CultureInfo.InvariantCulture)}M
+        max_file_size = 20M
+        link_base_url = http://127.0.0.1:{publicPort.ToString(CultureInfo.InvariantCulture)}
+        gc_interval = 0
+        gc_grace = 0s
+        released_retention = 0s
+        code_resend_interval = 0s
+        mail_from = attachments@example.test
+
+        [metrics]
+        authd_listen = 127.0.0.1:{(socket == AuthdSocket ? MetricsPort : FreePort.Next()).ToString(CultureInfo.InvariantCulture)}
+
+        [log]
+        level = debug
+        """;
+
     public static string Sha(byte[] content) => Convert.ToHexStringLower(SHA256.HashData(content));
 
     /// <summary>The path part of a link (what a browser requests from the public listener).</summary>
@@ -154,6 +184,11 @@ public abstract class AttachmentLab : IAsyncLifetime
     public async Task DisposeAsync()
     {
         Authd?.Dispose();
+        foreach (var extra in _extra)
+        {
+            await extra.DisposeAsync();
+        }
+
         if (Daemon is not null)
         {
             await Daemon.DisposeAsync();
