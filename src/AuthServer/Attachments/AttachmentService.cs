@@ -331,9 +331,11 @@ public sealed class AttachmentService : IAsyncDisposable
                 {
                     await CollectAsync(dryRun: false, _stopping.Token);
                 }
-                catch (Exception e) when (e is ApiException or Npgsql.NpgsqlException or TimeoutException)
+                catch (Exception e) when (!_stopping.IsCancellationRequested)
                 {
-                    Log.GarbageCollectionFailed(_logger, e.Message);
+                    // Whatever went wrong this round (database, store, a bug), the next round tries again: a collector
+                    // that stopped silently would let the store grow without anyone noticing.
+                    Log.GarbageCollectionFailed(_logger, e is ApiException or Npgsql.NpgsqlException or TimeoutException ? e.Message : e.GetType().Name + ": " + e.Message);
                 }
             }
         });
