@@ -39,6 +39,10 @@ public sealed record DatabaseSettings
             Timeout = Math.Max(1, (int)ConnectTimeout.TotalSeconds),
             CommandTimeout = Math.Max(1, (int)CommandTimeout.TotalSeconds),
             ApplicationName = "mailfilter-authd",
+            // Statements run again and again (key, registry, whitelist lookups) are prepared on each pooled connection
+            // after their second use: PostgreSQL then skips parsing and planning them.
+            MaxAutoPrepare = 64,
+            AutoPrepareMinUsages = 2,
         };
         if (PasswordFile is not null)
         {
