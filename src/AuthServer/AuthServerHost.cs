@@ -190,7 +190,7 @@ public sealed class AuthServerHost : IAsyncDisposable
             WhitelistEndpoints.Map(app, whitelists, apiLogger);
             WhitelistEndpoints.MapLearning(app, whitelists);
             Web.WhitelistPage.Map(app, apiLogger);
-            var conflicts = new Conflicts.ConflictService(new ConflictRepository(database), settings, app.Services.GetRequiredService<ILogger<Conflicts.ConflictService>>());
+            var conflicts = new Conflicts.ConflictService(new ConflictRepository(database), settings, app.Services.GetRequiredService<ILogger<Conflicts.ConflictService>>(), metrics);
             ConflictEndpoints.Map(app, conflicts);
             var conflictMaintenance = new Conflicts.ConflictMaintenance(conflicts, apiLogger);
             app.Lifetime.ApplicationStarted.Register(conflictMaintenance.Start);

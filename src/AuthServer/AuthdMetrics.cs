@@ -21,6 +21,8 @@ public sealed class AuthdMetrics
             "Attachment downloads refused, by reason (unknown-token, expired, revoked, exhausted, released, other-recipient, proof-required, wrong-name, bad-range).", "reason");
         Uploads = Registry.Counter("mailfilter_authd_attachment_uploads_total", "Attachment uploads, by result (stored, present, hash-mismatch, store-full, store-unavailable).", "result");
         UploadBytes = Registry.Counter("mailfilter_authd_attachment_upload_bytes_total", "Attachment bytes written to the store (plaintext).");
+        Observations = Registry.Counter("mailfilter_authd_observations_total", "Signature claims observed at delivery (docs/conflicts.md), by the answer (deliver, tempfail, refuse).", "action");
+        Conflicts = Registry.Counter("mailfilter_authd_conflicts_total", "Conflicts opened, by state (resolved: decided by the history check at once; blocked: held for the admin).", "state");
     }
 
     public MetricsRegistry Registry { get; } = new();
@@ -38,6 +40,10 @@ public sealed class AuthdMetrics
     public Counter Uploads { get; }
 
     public Counter UploadBytes { get; }
+
+    public Counter Observations { get; }
+
+    public Counter Conflicts { get; }
 
     public async Task Middleware(HttpContext context, RequestDelegate next)
     {

@@ -24,6 +24,9 @@ public sealed class ConflictLab : IAsyncLifetime
 
     public MailDomain Forger { get; private set; } = null!;
 
+    /// <summary>b.example's authd metrics listener ([metrics] authd_listen).</summary>
+    public int ReceiverMetricsPort { get; } = FreePort.Next();
+
     public async Task InitializeAsync()
     {
         var genuine = MailDomain.StartAsync("a.example", [Alice], store: MailDomainStore.Maildir, logLevel: "information");
@@ -35,7 +38,10 @@ public sealed class ConflictLab : IAsyncLifetime
         Forger = await forger;
         // Discovery may ask a.example again at once: a kid its last answer did not list is looked up without waiting.
         Receiver.DiscoverySettings = "refetch_interval = 0";
-        Receiver.AuthdSections = """
+        Receiver.AuthdSections = $"""
+            [metrics]
+            authd_listen = 127.0.0.1:{ReceiverMetricsPort.ToString(CultureInfo.InvariantCulture)}
+
             [conflicts]
             admin = postmaster@b.example
             """;

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using MailFilter.Lab;
 
@@ -66,6 +67,13 @@ public sealed class ConflictTests(ConflictLab lab)
         var notice = await WaitForNoticeAsync(bob, "Mail in the name of alice@a.example from two senders");
         Assert.True(TestMessages.Contains(notice, "127.0.0.3"), "the notice names the forger's host");
         Assert.True(TestMessages.Contains(notice, "mailfilter=pass"), "the notice is signed mail of b.example");
+
+        // Counted for the admin's monitoring: the conflict, decided at once, and the forged claims refused.
+        using var http = new HttpClient();
+        var metrics = await http.GetStringAsync("http://127.0.0.1:" + lab.ReceiverMetricsPort.ToString(CultureInfo.InvariantCulture) + "/metrics");
+        Assert.Contains("mailfilter_authd_conflicts_total{state=\"resolved\"} 1", metrics, StringComparison.Ordinal);
+        Assert.Contains("mailfilter_authd_observations_total{action=\"refuse\"}", metrics, StringComparison.Ordinal);
+        Assert.Contains("mailfilter_authd_observations_total{action=\"deliver\"}", metrics, StringComparison.Ordinal);
         await WaitForNoticeAsync("postmaster@b.example", "Signature conflict 1 for alice@a.example resolved (history)");
     }
 

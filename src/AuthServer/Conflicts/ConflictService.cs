@@ -31,8 +31,11 @@ public sealed class ConflictService
     private readonly ILogger _logger;
     private readonly List<Task> _notices = [];
 
-    public ConflictService(ConflictRepository repository, AuthSettings settings, ILogger<ConflictService> logger)
+    private readonly AuthdMetrics? _metrics;
+
+    public ConflictService(ConflictRepository repository, AuthSettings settings, ILogger<ConflictService> logger, AuthdMetrics? metrics = null)
     {
+        _metrics = metrics;
         _repository = repository;
         _settings = settings.Conflicts;
         _host = Dns.GetHostName();
@@ -47,8 +50,10 @@ public sealed class ConflictService
     {
         var o = Check(request);
         var outcome = await _repository.ObserveAsync(o, _settings.Window, cancellationToken);
+        _metrics?.Observations.Increment(outcome.Action);
         if (outcome.Opened is { } opened)
         {
+            _metrics?.Conflicts.Increment(opened.State);
             if (opened.State == "blocked")
             {
                 Log.ConflictBlocked(_logger, opened.Id, opened.Identity, opened.Recipient, opened.Reason);
