@@ -27,31 +27,23 @@ var directory = Directory.CreateTempSubdirectory("mailfilter-bench-attachments-"
 await using var postgres = await PostgresInstance.StartAsync();
 await postgres.CreateDatabaseAsync("mailfilter");
 int port = FreePort.Next();
-var socket = Path.Combine(directory, "authd.sock");
-var config = Path.Combine(directory, "mailfilter.conf");
-await File.WriteAllTextAsync(config, $"""
-    [authd]
-    socket = {socket}
-    master_key = {Path.Combine(directory, "master.key")}
-    local_domains = example.test
-    public_listen = 127.0.0.1:{port.ToString(c)}
-    [database]
-    host = {postgres.Host}
-    port = {postgres.Port.ToString(c)}
-    user = {postgres.User}
-    [attachments]
-    path = {Path.Combine(directory, "store")}
-    max_file_size = 200M
-    link_base_url = http://127.0.0.1:{port.ToString(c)}
-    gc_interval = 0
-    [log]
-    level = warning
-
-    """);
-var authdBinary = Repo.BuildOutput("src/AuthServer", "mailfilter-authd");
-(await ProcessRunner.RunAsync(authdBinary, "--config", config, "--create-master-key")).EnsureSuccess("create master key");
-await using var authd = await DaemonProcess.StartAuthdAsync("unix:" + socket, Path.Combine(directory, "authd.log"), "--config", config);
-using var client = new AuthdClient(new AuthdClientOptions { SocketPath = socket, RequestTimeout = TimeSpan.FromSeconds(60) });
+await using var authd = await AuthdInstance.StartAsync(new AuthdOptions
+{
+    Postgres = postgres,
+    PublicPort = port,
+    Directory = directory,
+    RequestTimeout = TimeSpan.FromSeconds(60),
+    Sections = $"""
+        [attachments]
+        path = {Path.Combine(directory, "store")}
+        max_file_size = 200M
+        link_base_url = http://127.0.0.1:{port.ToString(c)}
+        gc_interval = 0
+        [log]
+        level = warning
+        """,
+});
+var client = authd.Client;
 
 async Task<string> GrantAsync(byte[] content, string name)
 {

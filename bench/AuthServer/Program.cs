@@ -3,6 +3,7 @@ using System.Text;
 using MailFilter.Bench;
 using MailFilter.Bench.AuthServer;
 using MailFilter.Crypto;
+using MailFilter.Lab;
 
 // bench/AuthServer [--quick] [--no-write]
 // Signing and unwrapping through mailfilter-authd's socket API, 32 concurrent clients (issue 4: at least
@@ -17,8 +18,10 @@ CryptoLibrary.EnsureInitialized();
 string loadBefore = Machine.LoadAverage();
 string stamp = Machine.Stamp();
 var rows = new List<Measurement>();
-await using (var lab = await AuthdLab.StartAsync())
+await using (var postgres = await PostgresInstance.StartAsync())
 {
+    await postgres.CreateDatabaseAsync("mailfilter");
+    await using var lab = await AuthdInstance.StartAsync(new AuthdOptions { Postgres = postgres, PublicListener = false, Sections = "[log]\nlevel = warning" });
     foreach (var operation in new[] { Operation.Sign, Operation.Unwrap, Operation.Mixed })
     {
         rows.Add(await SocketBenchmark.RunAsync(lab, operation, clients, duration, null));

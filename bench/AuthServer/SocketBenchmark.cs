@@ -6,6 +6,7 @@ using MailFilter.Crypto.Age;
 using MailFilter.Crypto.Envelope;
 using MailFilter.Crypto.Keys;
 using MailFilter.Crypto.Signing;
+using MailFilter.Lab;
 
 namespace MailFilter.Bench.AuthServer;
 
@@ -16,9 +17,9 @@ namespace MailFilter.Bench.AuthServer;
 /// </summary>
 internal static class SocketBenchmark
 {
-    public static async Task<Measurement> RunAsync(AuthdLab lab, Operation operation, int clients, TimeSpan duration, double? targetRate)
+    public static async Task<Measurement> RunAsync(AuthdInstance authd, Operation operation, int clients, TimeSpan duration, double? targetRate)
     {
-        using var client = lab.NewClient();
+        using var client = new AuthdClient(new AuthdClientOptions { SocketPath = authd.Socket, RequestTimeout = TimeSpan.FromSeconds(30) });
         // The keys exist before the clock starts (first use is not what is measured); the file key is
         // wrapped to Bob's current key with the hint, as a sealed envelope would carry it.
         var signKid = (await client.GetCurrentKeyAsync("alice@example.test", KeyUse.Sign))!.Kid;
@@ -50,9 +51,9 @@ internal static class SocketBenchmark
 
         // Warm-up: JIT, connections, authd's key cache.
         await RunWorkersAsync(clients, TimeSpan.FromSeconds(2), null, OneAsync);
-        var cpuBefore = ProcessStatsCpu(lab.Pid);
+        var cpuBefore = ProcessStatsCpu(authd.Process.Pid);
         var (count, errors, samples, seconds) = await RunWorkersAsync(clients, duration, targetRate, OneAsync);
-        var cpu = ProcessStatsCpu(lab.Pid) - cpuBefore;
+        var cpu = ProcessStatsCpu(authd.Process.Pid) - cpuBefore;
         samples.Sort();
         return new Measurement("socket API", operation, clients, targetRate is { } r ? $"paced at {r:N0}/s" : "saturation", count / seconds,
             Percentiles.Of(samples, 50), Percentiles.Of(samples, 99), Percentiles.Of(samples, 99.9), cpu.TotalMilliseconds * 1000 / Math.Max(1, count), errors);

@@ -28,36 +28,31 @@ string loadBefore = Machine.LoadAverage();
 var directory = Directory.CreateTempSubdirectory("mailfilter-bench-conflicts-").FullName;
 await using var postgres = await PostgresInstance.StartAsync();
 await postgres.CreateDatabaseAsync("mailfilter");
-var socket = Path.Combine(directory, "authd.sock");
 var milterSocket = Path.Combine(directory, "milter.sock");
-var config = Path.Combine(directory, "mailfilter.conf");
-await File.WriteAllTextAsync(config, $"""
-    [authd]
-    socket = {socket}
-    master_key = {Path.Combine(directory, "master.key")}
-    local_domains = example.test
-    [database]
-    host = {postgres.Host}
-    port = {postgres.Port.ToString(c)}
-    user = {postgres.User}
-    [registry]
-    reminder_check = 0
-    [milter]
-    listen = unix:{milterSocket}
-    [filter]
-    hostname = mx.example.test
-    authd_socket = {socket}
-    [policy]
-    local_domains = example.test
-    sign = never
-    encrypt = never
-    egress = whitelist
-    [log]
-    level = warning
-
-    """);
-(await ProcessRunner.RunAsync(Repo.BuildOutput("src/AuthServer", "mailfilter-authd"), "--config", config, "--create-master-key")).EnsureSuccess("create master key");
-await using var authd = await DaemonProcess.StartAuthdAsync("unix:" + socket, Path.Combine(directory, "authd.log"), "--config", config);
+// One configuration file for both daemons, as in /etc/mailfilter/mailfilter.conf: authd's, with mailfilterd's sections.
+await using var authd = await AuthdInstance.StartAsync(new AuthdOptions
+{
+    Postgres = postgres,
+    Directory = directory,
+    PublicListener = false,
+    Sections = $"""
+        [registry]
+        reminder_check = 0
+        [milter]
+        listen = unix:{milterSocket}
+        [filter]
+        hostname = mx.example.test
+        authd_socket = {Path.Combine(directory, "authd.sock")}
+        [policy]
+        local_domains = example.test
+        sign = never
+        encrypt = never
+        egress = whitelist
+        [log]
+        level = warning
+        """,
+});
+var config = authd.ConfigPath;
 
 async Task Sql(string sql, string what) =>
     (await ProcessRunner.RunAsync(Path.Combine(postgres.BinDirectory, "psql"),
@@ -132,7 +127,7 @@ generate.Stop();
 var size = (await postgres.PsqlAsync("mailfilter", "SELECT pg_size_pretty(pg_total_relation_size('observations')) || ' + ' || pg_size_pretty(pg_total_relation_size('observation_history'))")).Stdout.Trim();
 Console.WriteLine($"{rows:N0} observations generated in {generate.Elapsed.TotalSeconds:0} s ({size})");
 
-using var client = new AuthdClient(new AuthdClientOptions { SocketPath = socket, RequestTimeout = TimeSpan.FromSeconds(30) });
+var client = authd.Client;
 var observe = await RunAsync(clients, duration, (n, random, record) => Task.FromResult<Func<Task>>(async () =>
 {
     int g = random.Next(1, rows + 1);

@@ -1,4 +1,3 @@
-using System.Globalization;
 using MailFilter.Lab;
 
 namespace MailFilter.Bench.Outbound;
@@ -8,9 +7,9 @@ namespace MailFilter.Bench.Outbound;
 internal sealed class OutboundBenchLab : IAsyncDisposable
 {
     private readonly PostgresInstance _postgres;
-    private readonly DaemonProcess _authd;
+    private readonly AuthdInstance _authd;
 
-    private OutboundBenchLab(string directory, PostgresInstance postgres, DaemonProcess authd)
+    private OutboundBenchLab(string directory, PostgresInstance postgres, AuthdInstance authd)
     {
         Directory = directory;
         _postgres = postgres;
@@ -19,7 +18,7 @@ internal sealed class OutboundBenchLab : IAsyncDisposable
 
     public string Directory { get; }
 
-    public string AuthdSocket => Path.Combine(Directory, "authd.sock");
+    public string AuthdSocket => _authd.Socket;
 
     /// <summary>mailfilterd's log of the daemon started as <paramref name="name"/>.</summary>
     public string LogOf(string name) => File.ReadAllText(Path.Combine(Directory, name + ".log"));
@@ -31,27 +30,14 @@ internal sealed class OutboundBenchLab : IAsyncDisposable
         try
         {
             await postgres.CreateDatabaseAsync("mailfilter");
-            var config = Path.Combine(directory, "authd.conf");
-            await File.WriteAllTextAsync(config, $"""
-                [authd]
-                socket = {Path.Combine(directory, "authd.sock")}
-                master_key = {Path.Combine(directory, "master.key")}
-                local_domains = example.test
-                public_listen = none
-                [attachments]
-                path = {Path.Combine(directory, "attachments")}
-                [database]
-                host = {postgres.Host}
-                port = {postgres.Port.ToString(CultureInfo.InvariantCulture)}
-                user = {postgres.User}
-                [log]
-                level = warning
-
-                """);
-            var authd = Repo.BuildOutput("src/AuthServer", "mailfilter-authd");
-            (await ProcessRunner.RunAsync(authd, "--config", config, "--create-master-key")).EnsureSuccess("create master key");
-            var daemon = await DaemonProcess.StartAuthdAsync("unix:" + Path.Combine(directory, "authd.sock"), Path.Combine(directory, "authd.log"), "--config", config);
-            return new OutboundBenchLab(directory, postgres, daemon);
+            var authd = await AuthdInstance.StartAsync(new AuthdOptions
+            {
+                Postgres = postgres,
+                Directory = directory,
+                PublicListener = false,
+                Sections = $"[attachments]\npath = {Path.Combine(directory, "attachments")}\n[log]\nlevel = warning",
+            });
+            return new OutboundBenchLab(directory, postgres, authd);
         }
         catch
         {

@@ -22,32 +22,14 @@ var c = CultureInfo.InvariantCulture;
 string stamp = Machine.Stamp();
 string loadBefore = Machine.LoadAverage();
 
-var directory = Directory.CreateTempSubdirectory("mailfilter-bench-registry-").FullName;
 await using var postgres = await PostgresInstance.StartAsync();
 await postgres.CreateDatabaseAsync("mailfilter");
-int port = FreePort.Next();
-var socket = Path.Combine(directory, "authd.sock");
-var config = Path.Combine(directory, "mailfilter.conf");
-await File.WriteAllTextAsync(config, $"""
-    [authd]
-    socket = {socket}
-    master_key = {Path.Combine(directory, "master.key")}
-    local_domains = example.test
-    public_listen = 127.0.0.1:{port.ToString(c)}
-    [database]
-    host = {postgres.Host}
-    port = {postgres.Port.ToString(c)}
-    user = {postgres.User}
-    [registry]
-    query_rate = 0
-    reminder_check = 0
-    [log]
-    level = warning
-
-    """);
-var authdBinary = Repo.BuildOutput("src/AuthServer", "mailfilter-authd");
-(await ProcessRunner.RunAsync(authdBinary, "--config", config, "--create-master-key")).EnsureSuccess("create master key");
-await using var authd = await DaemonProcess.StartAuthdAsync("unix:" + socket, Path.Combine(directory, "authd.log"), "--config", config);
+await using var authd = await AuthdInstance.StartAsync(new AuthdOptions
+{
+    Postgres = postgres,
+    Sections = "[registry]\nquery_rate = 0\nreminder_check = 0\n[log]\nlevel = warning",
+});
+int port = authd.PublicPort;
 
 // The table: sender i%1000, recipient bob, one date, the signature of row i; as RegistryService writes them.
 var generate = Stopwatch.StartNew();
@@ -91,7 +73,7 @@ var lookups = await RunAsync(clients, duration, async (random, ct) =>
 });
 Console.WriteLine($"lookups: {lookups}");
 
-using var client = new AuthdClient(new AuthdClientOptions { SocketPath = socket, RequestTimeout = TimeSpan.FromSeconds(30) });
+var client = authd.Client;
 var inserts = await RunAsync(clients, duration, async (random, ct) =>
 {
     var answer = await client.RegisterMessageAsync(new RegisterMessageRequest
@@ -131,7 +113,6 @@ if (write)
     BenchmarkReport.Write(BenchmarkReport.DefaultPath, "registry", "Registered mail: the registry (issue 6)", "lookups", report);
 }
 
-Directory.Delete(directory, recursive: true);
 return 0;
 
 // Runs `clients` loops of `operation` for `duration` after a 2 s warm-up; latency per call.

@@ -39,7 +39,7 @@ public sealed class AccessTests(PostgresFixture fixture) : IClassFixture<Postgre
     [Fact]
     public async Task APeerRunningAsAnotherUidIsRefusedWith403()
     {
-        await using var a = await new AuthdServer(fixture.Postgres, await fixture.NewDatabaseAsync(), "socket_mode = 0666").StartAsync();
+        await using var a = await AuthdInstance.StartAsync(TestAuthd.Options(fixture.Postgres, await fixture.NewDatabaseAsync(), "socket_mode = 0666"));
 
         var (status, body) = await AsNobodyAsync(a, AuthdRoutes.Status);
         var (keyStatus, _) = await AsNobodyAsync(a, AuthdRoutes.Keys + "?address=alice@example.test");
@@ -56,7 +56,7 @@ public sealed class AccessTests(PostgresFixture fixture) : IClassFixture<Postgre
     [Fact]
     public async Task APeerInApiUsersGetsTheServiceRoleButNotTheAdminCalls()
     {
-        await using var a = await new AuthdServer(fixture.Postgres, await fixture.NewDatabaseAsync(), "socket_mode = 0666\napi_users = nobody").StartAsync();
+        await using var a = await AuthdInstance.StartAsync(TestAuthd.Options(fixture.Postgres, await fixture.NewDatabaseAsync(), "socket_mode = 0666\napi_users = nobody"));
 
         var (status, body) = await AsNobodyAsync(a, AuthdRoutes.Status);
         var (admin, adminBody) = await AsNobodyAsync(a, AuthdRoutes.AdminKeys);
@@ -72,7 +72,7 @@ public sealed class AccessTests(PostgresFixture fixture) : IClassFixture<Postgre
     [Fact]
     public async Task RootIsTheOnlyPeerThatMayExportASecret()
     {
-        await using var a = await new AuthdServer(fixture.Postgres, await fixture.NewDatabaseAsync(), "socket_mode = 0666\nadmin_users = nobody").StartAsync();
+        await using var a = await AuthdInstance.StartAsync(TestAuthd.Options(fixture.Postgres, await fixture.NewDatabaseAsync(), "socket_mode = 0666\nadmin_users = nobody"));
         await a.Client.GetCurrentKeyAsync("alice@example.test", KeyUse.Encrypt);
 
         var (admin, _) = await AsNobodyAsync(a, AuthdRoutes.AdminKeys);
@@ -104,7 +104,7 @@ public sealed class AccessTests(PostgresFixture fixture) : IClassFixture<Postgre
     public async Task ADatabaseOutageIsUnavailableForNewKeysWhileCachedKeysStillSign()
     {
         var database = await fixture.NewDatabaseAsync();
-        await using var a = await new AuthdServer(fixture.Postgres, database).StartAsync();
+        await using var a = await AuthdInstance.StartAsync(TestAuthd.Options(fixture.Postgres, database));
         var kid = (await a.Client.SignAsync("alice@example.test", null, Crypto.Signing.SignaturePurpose.SignatureHeader, new byte[32])).Kid;
 
         await fixture.Postgres.PsqlAsync("postgres", $"ALTER DATABASE {database} WITH ALLOW_CONNECTIONS false");
@@ -126,17 +126,17 @@ public sealed class AccessTests(PostgresFixture fixture) : IClassFixture<Postgre
         Assert.NotNull(await a.Client.GetCurrentKeyAsync("new@example.test", KeyUse.Sign));
     }
 
-    private static async Task<(int Status, string Body)> AsNobodyAsync(AuthdServer server, string path)
+    private static async Task<(int Status, string Body)> AsNobodyAsync(AuthdInstance server, string path)
     {
         var script = Path.Combine(server.Directory, "client.py");
         await File.WriteAllTextAsync(script, Client);
-        var run = await ProcessRunner.RunAsync("/usr/sbin/runuser", ["-u", "nobody", "--", "python3", script, server.SocketPath, path], workingDirectory: "/");
+        var run = await ProcessRunner.RunAsync("/usr/sbin/runuser", ["-u", "nobody", "--", "python3", script, server.Socket, path], workingDirectory: "/");
         run.EnsureSuccess("python client as nobody");
         var lines = run.Stdout.Split('\n', 2);
         return (int.Parse(lines[0], CultureInfo.InvariantCulture), lines[1].Trim());
     }
 
-    private static async Task<JsonDocument> NobodyPostAsync(AuthdServer server, string path, string json)
+    private static async Task<JsonDocument> NobodyPostAsync(AuthdInstance server, string path, string json)
     {
         var script = Path.Combine(server.Directory, "post.py");
         await File.WriteAllTextAsync(script, """
@@ -153,7 +153,7 @@ public sealed class AccessTests(PostgresFixture fixture) : IClassFixture<Postgre
                 data += chunk
             print(json.dumps({"status": data.split(b" ")[1].decode(), "secret": b"AGE-SECRET-KEY" in data}))
             """);
-        var run = await ProcessRunner.RunAsync("/usr/sbin/runuser", ["-u", "nobody", "--", "python3", script, server.SocketPath, path, json], workingDirectory: "/");
+        var run = await ProcessRunner.RunAsync("/usr/sbin/runuser", ["-u", "nobody", "--", "python3", script, server.Socket, path, json], workingDirectory: "/");
         run.EnsureSuccess("python client as nobody");
         return JsonDocument.Parse(run.Stdout);
     }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using MailFilter.AuthClient.Protocol;
 using MailFilter.AuthServer.Tests.Support;
+using MailFilter.Lab;
 
 namespace MailFilter.AuthServer.Tests;
 
@@ -11,7 +12,7 @@ public sealed class DiscoveryTests(PostgresFixture fixture) : IClassFixture<Post
     [Fact]
     public async Task APeerServerFindsTheKeysOfALocalAddressByAddressAndByKid()
     {
-        await using var a = await new AuthdServer(fixture.Postgres, await fixture.NewDatabaseAsync()).StartAsync();
+        await using var a = await AuthdInstance.StartAsync(TestAuthd.Options(fixture.Postgres, await fixture.NewDatabaseAsync()));
         await a.Client.GenerateAsync("alice@example.test");
         await a.Client.RotateAsync("alice@example.test", KeyUse.Sign);
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{a.PublicPort}") };
@@ -32,7 +33,7 @@ public sealed class DiscoveryTests(PostgresFixture fixture) : IClassFixture<Post
     public async Task DiscoveryCreatesNoKeysAndServesNoForeignDomain()
     {
         var database = await fixture.NewDatabaseAsync();
-        await using var a = await new AuthdServer(fixture.Postgres, database).StartAsync();
+        await using var a = await AuthdInstance.StartAsync(TestAuthd.Options(fixture.Postgres, database));
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{a.PublicPort}") };
 
         var unknown = await http.GetFromJsonAsync($"{AuthdRoutes.Discovery}?address=new%40example.test", AuthdJson.Default.KeyList);
@@ -52,7 +53,7 @@ public sealed class DiscoveryTests(PostgresFixture fixture) : IClassFixture<Post
     [InlineData("POST", AuthdRoutes.AdminExportSecret)]
     public async Task ThePublicListenerDoesNotServeTheSocketApi(string method, string path)
     {
-        await using var a = await new AuthdServer(fixture.Postgres, await fixture.NewDatabaseAsync()).StartAsync();
+        await using var a = await AuthdInstance.StartAsync(TestAuthd.Options(fixture.Postgres, await fixture.NewDatabaseAsync()));
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{a.PublicPort}") };
 
         var response = await http.SendAsync(new HttpRequestMessage(new HttpMethod(method), path) { Content = method == "POST" ? JsonContent.Create(new { }) : null });

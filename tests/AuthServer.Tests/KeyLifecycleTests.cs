@@ -5,6 +5,7 @@ using MailFilter.AuthServer.Tests.Support;
 using MailFilter.Crypto.Envelope;
 using MailFilter.Crypto.Keys;
 using MailFilter.Crypto.Signing;
+using MailFilter.Lab;
 
 namespace MailFilter.AuthServer.Tests;
 
@@ -15,7 +16,7 @@ public sealed class KeyLifecycleTests(PostgresFixture fixture) : IClassFixture<P
     public async Task OneHundredParallelFirstUsesOfOneAddressGiveOneKey()
     {
         var database = await fixture.NewDatabaseAsync();
-        await using var a = await new AuthdServer(fixture.Postgres, database).StartAsync();
+        await using var a = await AuthdInstance.StartAsync(TestAuthd.Options(fixture.Postgres, database));
 
         // Half of the first uses ask for the key, half ask for a signature straight away: both create on first use.
         var tbs = new byte[SigningInput.SignatureHeaderLength];
@@ -34,8 +35,8 @@ public sealed class KeyLifecycleTests(PostgresFixture fixture) : IClassFixture<P
     public async Task ParallelFirstUsesThroughTwoAuthdInstancesOnOneDatabaseGiveOneKey()
     {
         var database = await fixture.NewDatabaseAsync();
-        await using var a = await new AuthdServer(fixture.Postgres, database).StartAsync();
-        await using var b = await new AuthdServer(fixture.Postgres, database, sameMasterKeyAs: a).StartAsync();
+        await using var a = await AuthdInstance.StartAsync(TestAuthd.Options(fixture.Postgres, database));
+        await using var b = await AuthdInstance.StartAsync(TestAuthd.Options(fixture.Postgres, database, sameMasterKeyAs: a));
 
         var kids = await Task.WhenAll(Enumerable.Range(0, 100).Select(async i =>
             (await (i % 2 == 0 ? a : b).Client.GetCurrentKeyAsync("shared@example.test", KeyUse.Encrypt))!.Kid));
@@ -47,7 +48,7 @@ public sealed class KeyLifecycleTests(PostgresFixture fixture) : IClassFixture<P
     [Fact]
     public async Task AnAddressOutsideTheLocalDomainsGetsNoKeyOnFirstUse()
     {
-        await using var a = await new AuthdServer(fixture.Postgres, await fixture.NewDatabaseAsync()).StartAsync();
+        await using var a = await AuthdInstance.StartAsync(TestAuthd.Options(fixture.Postgres, await fixture.NewDatabaseAsync()));
 
         Assert.Null(await a.Client.GetCurrentKeyAsync("someone@elsewhere.test", KeyUse.Sign));
         var e = await Assert.ThrowsAsync<AuthdRequestException>(() => AuthdMessageSigner.CreateAsync(a.Client, "someone@elsewhere.test"));
@@ -57,7 +58,7 @@ public sealed class KeyLifecycleTests(PostgresFixture fixture) : IClassFixture<P
     [Fact]
     public async Task AnEnvelopeSealedAndOpenedThroughTheSocketApiVerifies()
     {
-        await using var a = await new AuthdServer(fixture.Postgres, await fixture.NewDatabaseAsync()).StartAsync();
+        await using var a = await AuthdInstance.StartAsync(TestAuthd.Options(fixture.Postgres, await fixture.NewDatabaseAsync()));
 
         var (envelope, _) = await SealAsync(a.Client, "alice@example.test", "bob@example.test", "hello through authd");
         var content = await OpenAsync(a.Client, envelope, "bob@example.test");
@@ -68,7 +69,7 @@ public sealed class KeyLifecycleTests(PostgresFixture fixture) : IClassFixture<P
     [Fact]
     public async Task RotationKeepsOldKeysSoOldMailStillOpensAndOldSignaturesVerify()
     {
-        await using var a = await new AuthdServer(fixture.Postgres, await fixture.NewDatabaseAsync()).StartAsync();
+        await using var a = await AuthdInstance.StartAsync(TestAuthd.Options(fixture.Postgres, await fixture.NewDatabaseAsync()));
         var (before, _) = await SealAsync(a.Client, "alice@example.test", "bob@example.test", "sealed before the rotation");
         var oldEncrypt = (await a.Client.GetCurrentKeyAsync("bob@example.test", KeyUse.Encrypt))!;
         var oldSign = (await a.Client.GetCurrentKeyAsync("alice@example.test", KeyUse.Sign))!;
@@ -101,7 +102,7 @@ public sealed class KeyLifecycleTests(PostgresFixture fixture) : IClassFixture<P
     [Fact]
     public async Task ASignerWhoseKeyWasRotatedMeanwhileIsRefusedWithKeyRotated()
     {
-        await using var a = await new AuthdServer(fixture.Postgres, await fixture.NewDatabaseAsync()).StartAsync();
+        await using var a = await AuthdInstance.StartAsync(TestAuthd.Options(fixture.Postgres, await fixture.NewDatabaseAsync()));
         var signer = await AuthdMessageSigner.CreateAsync(a.Client, "alice@example.test");
         await a.Client.RotateAsync("alice@example.test", KeyUse.Sign);
 
@@ -114,7 +115,7 @@ public sealed class KeyLifecycleTests(PostgresFixture fixture) : IClassFixture<P
     [Fact]
     public async Task RevocationStopsSigningWithTheKeyAndMakesItFailVerification()
     {
-        await using var a = await new AuthdServer(fixture.Postgres, await fixture.NewDatabaseAsync()).StartAsync();
+        await using var a = await AuthdInstance.StartAsync(TestAuthd.Options(fixture.Postgres, await fixture.NewDatabaseAsync()));
         var signer = await AuthdMessageSigner.CreateAsync(a.Client, "carol@example.test");
         var kid = signer.PublicKey.KeyId;
 
@@ -133,14 +134,14 @@ public sealed class KeyLifecycleTests(PostgresFixture fixture) : IClassFixture<P
         Assert.NotEqual(kid, next.PublicKey.KeyId);
         var signature = await next.SignAsync(SignaturePurpose.SignatureHeader, new byte[32], default);
         Assert.True(next.PublicKey.Verify(new byte[32], signature));
-        Assert.Equal("1", (await fixture.Postgres.PsqlAsync(a.DatabaseName, "SELECT count(*) FROM audit_log WHERE action = 'key.revoke'")).Stdout.Trim());
+        Assert.Equal("1", (await fixture.Postgres.PsqlAsync(a.Database, "SELECT count(*) FROM audit_log WHERE action = 'key.revoke'")).Stdout.Trim());
     }
 
     [Fact]
     public async Task KeysSurviveARestartAndStillSignAndOpen()
     {
         var database = await fixture.NewDatabaseAsync();
-        await using var a = await new AuthdServer(fixture.Postgres, database).StartAsync();
+        await using var a = await AuthdInstance.StartAsync(TestAuthd.Options(fixture.Postgres, database));
         var (envelope, sealedEnvelope) = await SealAsync(a.Client, "dave@example.test", "erin@example.test", "kept across a restart");
         var before = await a.Client.GetKeysAsync("erin@example.test");
 
@@ -157,8 +158,8 @@ public sealed class KeyLifecycleTests(PostgresFixture fixture) : IClassFixture<P
     public async Task MailSealedToAKeyAnotherInstanceJustCreatedOpensAtOnce()
     {
         var database = await fixture.NewDatabaseAsync();
-        await using var a = await new AuthdServer(fixture.Postgres, database).StartAsync();
-        await using var b = await new AuthdServer(fixture.Postgres, database, sameMasterKeyAs: a).StartAsync();
+        await using var a = await AuthdInstance.StartAsync(TestAuthd.Options(fixture.Postgres, database));
+        await using var b = await AuthdInstance.StartAsync(TestAuthd.Options(fixture.Postgres, database, sameMasterKeyAs: a));
         var (first, _) = await SealAsync(a.Client, "alice@example.test", "bob@example.test", "before");
         await OpenAsync(a.Client, first, "bob@example.test"); // a now caches Bob's keys
         await Task.Delay(1100);
@@ -172,7 +173,7 @@ public sealed class KeyLifecycleTests(PostgresFixture fixture) : IClassFixture<P
     [Fact]
     public async Task TheLogNamesAddressesAndKidsButNeverFileKeysIdentitiesOrPassphrases()
     {
-        await using var a = await new AuthdServer(fixture.Postgres, await fixture.NewDatabaseAsync()).StartAsync();
+        await using var a = await AuthdInstance.StartAsync(TestAuthd.Options(fixture.Postgres, await fixture.NewDatabaseAsync()));
         var bob = KeyInfoConversions.ToX25519((await a.Client.GetCurrentKeyAsync("bob@example.test", KeyUse.Encrypt))!);
         using var fileKey = FileKey.Generate();
         var unwrapped = await a.Client.UnwrapAsync("bob@example.test", new UnwrapRequest([Crypto.Age.AgeX25519.Wrap(fileKey, bob)], [bob.KeyId]));
@@ -192,7 +193,7 @@ public sealed class KeyLifecycleTests(PostgresFixture fixture) : IClassFixture<P
     [Fact]
     public async Task SigningRefusesInputsOfTheWrongShape()
     {
-        await using var a = await new AuthdServer(fixture.Postgres, await fixture.NewDatabaseAsync()).StartAsync();
+        await using var a = await AuthdInstance.StartAsync(TestAuthd.Options(fixture.Postgres, await fixture.NewDatabaseAsync()));
 
         var e = await Assert.ThrowsAsync<AuthdRequestException>(() => a.Client.SignAsync("alice@example.test", null, SignaturePurpose.Envelope, new byte[32]));
         var prefixless = new byte[SigningInput.EnvelopeLength];
@@ -205,7 +206,7 @@ public sealed class KeyLifecycleTests(PostgresFixture fixture) : IClassFixture<P
     [Fact]
     public async Task AnUnwrapForAnAddressWithoutKeysOpensNothing()
     {
-        await using var a = await new AuthdServer(fixture.Postgres, await fixture.NewDatabaseAsync()).StartAsync();
+        await using var a = await AuthdInstance.StartAsync(TestAuthd.Options(fixture.Postgres, await fixture.NewDatabaseAsync()));
         using var stranger = X25519PrivateKey.Generate();
         using var fileKey = FileKey.Generate();
         var request = new UnwrapRequest([Crypto.Age.AgeX25519.Wrap(fileKey, stranger.PublicKey)], null);

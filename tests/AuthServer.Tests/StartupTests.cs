@@ -1,6 +1,7 @@
 using MailFilter.AuthClient.Protocol;
 using MailFilter.AuthServer.Keys;
 using MailFilter.AuthServer.Tests.Support;
+using MailFilter.Lab;
 
 namespace MailFilter.AuthServer.Tests;
 
@@ -11,7 +12,7 @@ public sealed class StartupTests(PostgresFixture fixture) : IClassFixture<Postgr
     public async Task AWrongMasterKeyIsRefusedWithAClearErrorAndNoKeyChanges()
     {
         var database = await fixture.NewDatabaseAsync();
-        await using var a = await new AuthdServer(fixture.Postgres, database).StartAsync();
+        await using var a = await AuthdInstance.StartAsync(TestAuthd.Options(fixture.Postgres, database));
         var kid = (await a.Client.GetCurrentKeyAsync("alice@example.test", KeyUse.Sign))!.Kid;
         await a.StopAsync();
 
@@ -22,7 +23,7 @@ public sealed class StartupTests(PostgresFixture fixture) : IClassFixture<Postgr
         Assert.Equal(78, run.ExitCode);
         Assert.Contains("is not the key the private keys in database", run.Stderr, StringComparison.Ordinal);
         Assert.Contains("refusing to start", run.Stderr, StringComparison.Ordinal);
-        Assert.False(File.Exists(a.SocketPath));
+        Assert.False(File.Exists(a.Socket));
 
         // With the right key back, the same key signs again.
         File.Move(a.MasterKeyPath + ".right", a.MasterKeyPath, overwrite: true);
@@ -36,7 +37,7 @@ public sealed class StartupTests(PostgresFixture fixture) : IClassFixture<Postgr
     [InlineData("660")]
     public async Task AMasterKeyFileThatGroupOrOthersCanReadIsRefused(string mode)
     {
-        await using var a = new AuthdServer(fixture.Postgres, await fixture.NewDatabaseAsync());
+        await using var a = await AuthdInstance.CreateAsync(TestAuthd.Options(fixture.Postgres, await fixture.NewDatabaseAsync()));
         File.SetUnixFileMode(a.MasterKeyPath, (UnixFileMode)Convert.ToInt32(mode, 8));
 
         var run = await a.RunAsync();
@@ -48,7 +49,7 @@ public sealed class StartupTests(PostgresFixture fixture) : IClassFixture<Postgr
     [Fact]
     public async Task AMissingMasterKeyIsRefusedWithTheCommandThatCreatesIt()
     {
-        await using var a = new AuthdServer(fixture.Postgres, await fixture.NewDatabaseAsync());
+        await using var a = await AuthdInstance.CreateAsync(TestAuthd.Options(fixture.Postgres, await fixture.NewDatabaseAsync()));
         File.Delete(a.MasterKeyPath);
 
         var run = await a.RunAsync();
@@ -66,7 +67,7 @@ public sealed class StartupTests(PostgresFixture fixture) : IClassFixture<Postgr
     public async Task MigrateAppliesEachMigrationOnceAndRefusesAChangedOne()
     {
         var database = await fixture.NewDatabaseAsync();
-        await using var a = new AuthdServer(fixture.Postgres, database);
+        await using var a = await AuthdInstance.CreateAsync(TestAuthd.Options(fixture.Postgres, database));
 
         var first = await a.RunAsync("--migrate");
         var second = await a.RunAsync("--migrate", "--json");
@@ -89,7 +90,7 @@ public sealed class StartupTests(PostgresFixture fixture) : IClassFixture<Postgr
         // Numbers may leave gaps (0005 belongs to another branch: this build has 1-4 and 6). The runner applies what the
         // database lacks rather than what is numbered above its newest, so a missing lower one is applied too.
         var database = await fixture.NewDatabaseAsync();
-        await using var a = new AuthdServer(fixture.Postgres, database);
+        await using var a = await AuthdInstance.CreateAsync(TestAuthd.Options(fixture.Postgres, database));
         await a.RunAsync("--migrate");
         await fixture.Postgres.PsqlAsync(database,
             "DELETE FROM schema_migrations WHERE version = 6; DROP TABLE blacklist, conflicts, observation_history, observations; ALTER TABLE whitelist_entries DROP COLUMN learned;");
@@ -107,7 +108,7 @@ public sealed class StartupTests(PostgresFixture fixture) : IClassFixture<Postgr
     public async Task ASchemaNewerThanThisBuildIsRefused()
     {
         var database = await fixture.NewDatabaseAsync();
-        await using var a = new AuthdServer(fixture.Postgres, database);
+        await using var a = await AuthdInstance.CreateAsync(TestAuthd.Options(fixture.Postgres, database));
         await a.RunAsync("--migrate");
         await fixture.Postgres.PsqlAsync(database, "INSERT INTO schema_migrations (version, name, checksum) VALUES (999, 'future', '\\x00')");
 
@@ -120,7 +121,7 @@ public sealed class StartupTests(PostgresFixture fixture) : IClassFixture<Postgr
     [Fact]
     public async Task AnUnreachableDatabaseExitsWithUnavailable()
     {
-        await using var a = new AuthdServer(fixture.Postgres, "no_such_database");
+        await using var a = await AuthdInstance.CreateAsync(TestAuthd.Options(fixture.Postgres, "no_such_database"));
 
         var run = await a.RunAsync();
 
@@ -131,7 +132,9 @@ public sealed class StartupTests(PostgresFixture fixture) : IClassFixture<Postgr
     [Fact]
     public async Task UnknownKeysAndBadValuesAreConfigErrorsNamingSectionAndKey()
     {
-        await using var a = new AuthdServer(fixture.Postgres, "unused", "colour = blue\nkey_cache_ttl = soon\napi_users = no-such-user-here");
+        await using var a = await AuthdInstance.CreateAsync(TestAuthd.Options(fixture.Postgres, "unused"));
+        a.Options.AuthdSettings = "colour = blue\nkey_cache_ttl = soon\napi_users = no-such-user-here";
+        a.WriteConfig();
 
         var run = await a.RunAsync();
 
@@ -144,7 +147,7 @@ public sealed class StartupTests(PostgresFixture fixture) : IClassFixture<Postgr
     [Fact]
     public async Task APublicPortInUseOrALiveSocketIsExitCode71()
     {
-        await using var a = new AuthdServer(fixture.Postgres, await fixture.NewDatabaseAsync());
+        await using var a = await AuthdInstance.CreateAsync(TestAuthd.Options(fixture.Postgres, await fixture.NewDatabaseAsync()));
         using (var holder = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, a.PublicPort))
         {
             holder.Start();
@@ -164,10 +167,10 @@ public sealed class StartupTests(PostgresFixture fixture) : IClassFixture<Postgr
     [Fact]
     public async Task SigtermStopsTheDaemonGracefullyAndRemovesTheSocket()
     {
-        await using var a = await new AuthdServer(fixture.Postgres, await fixture.NewDatabaseAsync()).StartAsync();
+        await using var a = await AuthdInstance.StartAsync(TestAuthd.Options(fixture.Postgres, await fixture.NewDatabaseAsync()));
 
         Assert.Equal(0, await a.StopAsync());
-        Assert.False(File.Exists(a.SocketPath));
+        Assert.False(File.Exists(a.Socket));
         Assert.Contains("<6>stopped", a.Log, StringComparison.Ordinal);
     }
 }

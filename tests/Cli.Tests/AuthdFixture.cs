@@ -11,63 +11,60 @@ namespace MailFilter.Cli.Tests;
 /// </summary>
 public sealed class AuthdFixture : IAsyncLifetime
 {
-    private readonly List<DaemonProcess> _daemons = [];
+    private readonly List<AuthdInstance> _instances = [];
     private int _databases;
 
     public PostgresInstance Postgres { get; private set; } = null!;
 
-    public string Directory { get; } = System.IO.Directory.CreateTempSubdirectory("mailfilterctl-authd-").FullName;
+    /// <summary>The first authd.</summary>
+    public AuthdInstance First { get; private set; } = null!;
+
+    /// <summary>The first authd's directory, where tests put their files.</summary>
+    public string Directory => First.Directory;
 
     /// <summary>The socket of the first authd.</summary>
-    public string Socket { get; private set; } = string.Empty;
+    public string Socket => First.Socket;
 
-    public string AuthdBinary => Repo.BuildOutput("src/AuthServer", "mailfilter-authd");
+    public string AuthdBinary => AuthdInstance.Binary;
 
     public async Task InitializeAsync()
     {
-        File.SetUnixFileMode(Directory, (UnixFileMode)Convert.ToInt32("755", 8));
         Postgres = await PostgresInstance.StartAsync();
-        Socket = await StartAuthdAsync();
+        First = await StartAuthdAsync();
     }
 
-    /// <summary>Writes a config for a new database (and a new master key); returns its path. <paramref name="extraSections"/> (e.g. [discovery]) go after [database].</summary>
-    public async Task<string> NewConfigAsync(string? database = null, string localDomains = "example.test", string publicListen = "none", string extraSections = "")
+    /// <summary>A new authd (not started) on a new database, with its own master key. <paramref name="extraSections"/> (e.g. [discovery]) go after [database].</summary>
+    public async Task<AuthdInstance> NewAuthdAsync(string? database = null, string localDomains = "example.test", bool publicListener = false, string extraSections = "")
     {
-        int n = Interlocked.Increment(ref _databases);
-        database ??= "cli" + n.ToString(CultureInfo.InvariantCulture);
+        database ??= "cli" + Interlocked.Increment(ref _databases).ToString(CultureInfo.InvariantCulture);
         await Postgres.CreateDatabaseAsync(database);
-        var config = Path.Combine(Directory, $"mailfilter{n}.conf");
-        await File.WriteAllTextAsync(config, $"""
-            [authd]
-            socket = {Path.Combine(Directory, $"authd{n}.sock")}
-            socket_mode = 0666
-            master_key = {Path.Combine(Directory, $"master{n}.key")}
-            local_domains = {localDomains}
-            public_listen = {publicListen}
+        var instance = await AuthdInstance.CreateAsync(new AuthdOptions
+        {
+            Postgres = Postgres,
+            Database = database,
+            LocalDomains = localDomains,
+            PublicListener = publicListener,
+            AuthdSettings = "socket_mode = 0666",
+            Sections = extraSections,
+        });
+        lock (_instances)
+        {
+            _instances.Add(instance);
+        }
 
-            [database]
-            host = {Postgres.Host}
-            port = {Postgres.Port.ToString(CultureInfo.InvariantCulture)}
-            name = {database}
-            user = {Postgres.User}
-
-            {extraSections}
-            """);
-        (await ProcessRunner.RunAsync(AuthdBinary, "--config", config, "--create-master-key")).EnsureSuccess("create master key");
-        return config;
+        return instance;
     }
 
-    /// <summary>Starts another authd on a new database; returns its socket.</summary>
-    public async Task<string> StartAuthdAsync(string localDomains = "example.test", string publicListen = "none", string extraSections = "")
+    /// <summary>Writes a config for a new database (and a new master key); returns its path.</summary>
+    public async Task<string> NewConfigAsync(string? database = null) => (await NewAuthdAsync(database)).ConfigPath;
+
+    /// <summary>Starts another authd on a new database.</summary>
+    public async Task<AuthdInstance> StartAuthdAsync(string localDomains = "example.test", bool publicListener = false, string extraSections = "")
     {
-        var config = await NewConfigAsync(null, localDomains, publicListen, extraSections);
-        var daemon = await DaemonProcess.StartAuthdAsync("unix:" + SocketOf(config), config + ".log", "--config", config);
-        _daemons.Add(daemon);
-        return SocketOf(config);
+        var instance = await NewAuthdAsync(null, localDomains, publicListener, extraSections);
+        await instance.StartAsync();
+        return instance;
     }
-
-    /// <summary>The authd log of the daemon behind <paramref name="socket"/>.</summary>
-    public string LogOf(string socket) => _daemons.Select(d => d.Log).FirstOrDefault(l => l.Contains(socket, StringComparison.Ordinal)) ?? string.Empty;
 
     /// <summary>Runs mailfilterctl in-process against <paramref name="socket"/> (default: the first authd).</summary>
     public async Task<(int Code, string Out, string Err)> RunAsync(string[] args, string? socket = null)
@@ -82,18 +79,11 @@ public sealed class AuthdFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        foreach (var d in _daemons)
+        foreach (var instance in _instances)
         {
-            await d.DisposeAsync();
+            await instance.DisposeAsync();
         }
 
         await Postgres.DisposeAsync();
-        System.IO.Directory.Delete(Directory, recursive: true);
-    }
-
-    private static string SocketOf(string config)
-    {
-        var line = File.ReadLines(config).First(l => l.StartsWith("socket =", StringComparison.Ordinal));
-        return line["socket =".Length..].Trim();
     }
 }

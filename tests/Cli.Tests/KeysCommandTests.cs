@@ -97,7 +97,7 @@ public sealed class KeysCommandTests(AuthdFixture authd) : IClassFixture<AuthdFi
         Assert.Contains("AGE-SECRET-KEY-1", await File.ReadAllTextAsync(identity), StringComparison.Ordinal);
         Assert.Equal(0, opened.ExitCode);
         Assert.Equal("stored mail body\n", opened.Stdout);
-        Assert.DoesNotContain("AGE-SECRET-KEY", authd.LogOf(authd.Socket), StringComparison.Ordinal);
+        Assert.DoesNotContain("AGE-SECRET-KEY", authd.First.Log, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -137,7 +137,7 @@ public sealed class KeysCommandTests(AuthdFixture authd) : IClassFixture<AuthdFi
         var file = Path.Combine(authd.Directory, "keys.backup");
 
         var backup = await authd.RunAsync("keys", "backup", "--output", file, "--passphrase-file", passphrase);
-        var empty = await authd.StartAuthdAsync();
+        var empty = (await authd.StartAuthdAsync()).Socket;
         var refused = await authd.RunAsync(["keys", "restore", file, "--passphrase-file", wrong], empty);
         var restore = await authd.RunAsync(["keys", "restore", file, "--passphrase-file", passphrase, "--json"], empty);
         var restoredKids = Kids(await authd.RunAsync(["keys", "show", "backup@example.test", "--json"], empty));
@@ -164,7 +164,7 @@ public sealed class KeysCommandTests(AuthdFixture authd) : IClassFixture<AuthdFi
 
         var backup = await authd.RunAsync("keys", "backup", "-o", file, "-r", recipient);
         var plain = await ProcessRunner.RunAsync("/usr/bin/age", "-d", "-i", admin, file);
-        var empty = await authd.StartAuthdAsync();
+        var empty = (await authd.StartAuthdAsync()).Socket;
         var restore = await authd.RunAsync(["keys", "restore", file, "--identity", admin], empty);
 
         Assert.Equal(0, backup.Code);

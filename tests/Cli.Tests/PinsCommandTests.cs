@@ -79,16 +79,15 @@ public sealed class PinsCommandTests(AuthdFixture authd) : IClassFixture<AuthdFi
     /// <summary>example.net with a public listener, and example.test with example.net in its [discovery] map (answers trusted for 1 s).</summary>
     private async Task<(string Test, string Net)> StartPairAsync()
     {
-        int port = FreePort.Next();
-        var net = await authd.StartAuthdAsync("example.net", "127.0.0.1:" + port.ToString(CultureInfo.InvariantCulture));
-        var test = await authd.StartAuthdAsync("example.test", "none", $"""
+        var net = await authd.StartAuthdAsync("example.net", publicListener: true);
+        var test = await authd.StartAuthdAsync("example.test", extraSections: $"""
             [discovery]
-            example.net = http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}
+            example.net = {net.PublicUrl}
             cache_ttl = 1s
             negative_ttl = 1s
             refetch_interval = 0
             """);
-        return (test, net);
+        return (test.Socket, net.Socket);
     }
 
     /// <summary>A new current encryption key at example.net without a rotation announcement (an import).</summary>

@@ -14,8 +14,6 @@ public sealed class MailSystem : IAsyncLifetime
     public const string AuthservId = "mx.example.test";
     public const string Password = "secret";
 
-    private DaemonProcess? _authd;
-
     public string Directory { get; } = System.IO.Directory.CreateTempSubdirectory("mailfilter-delivery-").FullName;
 
     public PostgresInstance Postgres { get; private set; } = null!;
@@ -26,12 +24,13 @@ public sealed class MailSystem : IAsyncLifetime
 
     public PostfixInstance Postfix { get; private set; } = null!;
 
+    /// <summary>mailfilter-authd, its files in <see cref="Directory"/>.</summary>
+    public AuthdInstance AuthdServer { get; private set; } = null!;
+
     /// <summary>A client of authd as root (admin calls: rotation), for making keys and envelopes.</summary>
-    public AuthdClient Authd { get; private set; } = null!;
+    public AuthdClient Authd => AuthdServer.Client;
 
-    public string AuthdSocket => Path.Combine(Directory, "authd.sock");
-
-    public string AuthdConfig => Path.Combine(Directory, "authd.conf");
+    public string AuthdSocket => AuthdServer.Socket;
 
     public string LmtpEndpoint { get; private set; } = string.Empty;
 
@@ -42,24 +41,7 @@ public sealed class MailSystem : IAsyncLifetime
         File.SetUnixFileMode(Directory, (UnixFileMode)Convert.ToInt32("755", 8));
         Postgres = await PostgresInstance.StartAsync();
         await Postgres.CreateDatabaseAsync("mailfilter");
-        await File.WriteAllTextAsync(AuthdConfig, $"""
-            [authd]
-            socket = {AuthdSocket}
-            master_key = {Path.Combine(Directory, "master.key")}
-            local_domains = example.test
-            public_listen = none
-
-            [database]
-            host = {Postgres.Host}
-            port = {Postgres.Port.ToString(CultureInfo.InvariantCulture)}
-            name = mailfilter
-            user = {Postgres.User}
-
-            """);
-        (await ProcessRunner.RunAsync(Repo.BuildOutput("src/AuthServer", "mailfilter-authd"), "--config", AuthdConfig, "--create-master-key"))
-            .EnsureSuccess("create master key");
-        await StartAuthdAsync();
-        Authd = new AuthdClient(new AuthdClientOptions { SocketPath = AuthdSocket, RequestTimeout = TimeSpan.FromSeconds(30) });
+        AuthdServer = await AuthdInstance.StartAsync(new AuthdOptions { Postgres = Postgres, Directory = Directory, PublicListener = false });
 
         Dovecot = await DovecotInstance.StartAsync([("bob@example.test", Password), ("carol@example.test", Password)]);
 
@@ -91,17 +73,9 @@ public sealed class MailSystem : IAsyncLifetime
         Postfix = await PostfixInstance.StartAsync(new PostfixOptions { Delivery = DeliveryMode.Lmtp, LmtpDestination = LmtpEndpoint });
     }
 
-    public async Task StartAuthdAsync() =>
-        _authd = await DaemonProcess.StartAuthdAsync("unix:" + AuthdSocket, Path.Combine(Directory, "authd.log"), "--config", AuthdConfig);
+    public Task StartAuthdAsync() => AuthdServer.StartAsync();
 
-    public async Task StopAuthdAsync()
-    {
-        if (_authd is not null)
-        {
-            await _authd.DisposeAsync();
-            _authd = null;
-        }
-    }
+    public Task StopAuthdAsync() => AuthdServer.StopAsync();
 
     public async Task DisposeAsync()
     {
@@ -120,8 +94,11 @@ public sealed class MailSystem : IAsyncLifetime
             await Dovecot.DisposeAsync();
         }
 
-        Authd?.Dispose();
-        await StopAuthdAsync();
+        if (AuthdServer is not null)
+        {
+            await AuthdServer.DisposeAsync();
+        }
+
         if (Postgres is not null)
         {
             await Postgres.DisposeAsync();

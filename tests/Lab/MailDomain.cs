@@ -17,17 +17,16 @@ public sealed class MailDomain : IAsyncDisposable
 
     private readonly List<MailDomain> _peers = [];
     private readonly string _policy;
-    private readonly string _authdSettings;
     private readonly string _attachmentSettings;
     private readonly string _filterSettings;
     private readonly MailDomainStore _store;
     private readonly string _logLevel;
     private string _deliverySettings = string.Empty;
-    private DaemonProcess? _authd;
+    private AuthdInstance? _authd;
     private DaemonProcess? _mailfilterd;
     private bool _disposed;
 
-    private MailDomain(string name, IReadOnlyList<string> users, string policy, string authdSettings, string filterSettings, MailDomainStore store, string logLevel,
+    private MailDomain(string name, IReadOnlyList<string> users, string policy, string filterSettings, MailDomainStore store, string logLevel,
         string attachmentSettings)
     {
         _attachmentSettings = attachmentSettings;
@@ -36,14 +35,11 @@ public sealed class MailDomain : IAsyncDisposable
         Name = name;
         Users = users;
         _policy = policy;
-        _authdSettings = authdSettings;
         _filterSettings = filterSettings;
         Directory = System.IO.Directory.CreateTempSubdirectory($"mailfilter-{name}-").FullName;
         File.SetUnixFileMode(Directory, (UnixFileMode)Convert.ToInt32("755", 8));
         MilterPort = FreePort.Next();
         LmtpPort = FreePort.Next();
-        PublicPort = FreePort.Next();
-        Authd = new AuthdClient(new AuthdClientOptions { SocketPath = AuthdSocket, RequestTimeout = TimeSpan.FromSeconds(30) });
     }
 
     /// <summary>The domain, e.g. example.test.</summary>
@@ -61,7 +57,7 @@ public sealed class MailDomain : IAsyncDisposable
     public int LmtpPort { get; }
 
     /// <summary>mailfilter-authd's public listener (key discovery, attachment downloads).</summary>
-    public int PublicPort { get; }
+    public int PublicPort => AuthdServer.PublicPort;
 
     public PostgresInstance Postgres { get; private set; } = null!;
 
@@ -74,22 +70,25 @@ public sealed class MailDomain : IAsyncDisposable
 
     public PostfixInstance Postfix { get; private set; } = null!;
 
+    /// <summary>mailfilter-authd (its files in <see cref="Directory"/>).</summary>
+    public AuthdInstance AuthdServer => _authd ?? throw new InvalidOperationException("mailfilter-authd was not set up");
+
     /// <summary>A client of authd as root (admin calls: rotation).</summary>
-    public AuthdClient Authd { get; }
+    public AuthdClient Authd => AuthdServer.Client;
 
     public DaemonProcess Mailfilterd => _mailfilterd ?? throw new InvalidOperationException("mailfilterd is not running");
 
-    public DaemonProcess AuthdProcess => _authd ?? throw new InvalidOperationException("mailfilter-authd is not running");
+    public DaemonProcess AuthdProcess => AuthdServer.Process;
 
-    public string AuthdSocket => Path.Combine(Directory, "authd.sock");
+    public string AuthdSocket => AuthdServer.Socket;
 
-    public string AuthdConfig => Path.Combine(Directory, "authd.conf");
+    public string AuthdConfig => AuthdServer.ConfigPath;
 
     public string FilterConfig => Path.Combine(Directory, "mailfilter.conf");
 
     public string FilterLogPath => Path.Combine(Directory, "mailfilterd.log");
 
-    public string AuthdLogPath => Path.Combine(Directory, "authd.log");
+    public string AuthdLogPath => AuthdServer.LogPath;
 
     /// <summary>authd's attachment store (<c>[attachments] path</c>).</summary>
     public string AttachmentStorePath => Path.Combine(Directory, "attachments");
@@ -99,7 +98,7 @@ public sealed class MailDomain : IAsyncDisposable
 
     public string FilterLog => ReadIfExists(FilterLogPath);
 
-    public string AuthdLog => ReadIfExists(AuthdLogPath);
+    public string AuthdLog => _authd?.Log ?? string.Empty;
 
     /// <summary>For failure messages: the ends of Postfix's, mailfilterd's and authd's logs.</summary>
     public string Diagnostics =>
@@ -121,7 +120,7 @@ public sealed class MailDomain : IAsyncDisposable
     public static async Task<MailDomain> StartAsync(string name, IReadOnlyList<string> users, string policy = "", string authdSettings = "", string filterSettings = "",
         MailDomainStore store = MailDomainStore.Dovecot, string logLevel = "debug", string deliverySettings = "", string attachmentSettings = "")
     {
-        var domain = new MailDomain(name, users, policy, authdSettings, filterSettings, store, logLevel, attachmentSettings) { _deliverySettings = deliverySettings };
+        var domain = new MailDomain(name, users, policy, filterSettings, store, logLevel, attachmentSettings) { _deliverySettings = deliverySettings };
         try
         {
             domain.Postgres = await PostgresInstance.StartAsync();
@@ -144,9 +143,13 @@ public sealed class MailDomain : IAsyncDisposable
             });
 
             // Postfix first: authd's mails go to its SMTP port. Postfix does not call the milter before mail comes.
-            await domain.WriteAuthdConfigAsync();
-            (await ProcessRunner.RunAsync(Repo.BuildOutput("src/AuthServer", "mailfilter-authd"), "--config", domain.AuthdConfig, "--create-master-key"))
-                .EnsureSuccess("mailfilter-authd --create-master-key");
+            domain._authd = await AuthdInstance.CreateAsync(new AuthdOptions
+            {
+                Postgres = domain.Postgres,
+                LocalDomains = name,
+                Directory = domain.Directory,
+                AuthdSettings = authdSettings,
+            });
             await domain.StartAuthdAsync();
             await domain.WriteFilterConfigAsync();
             await domain.StartMailfilterdAsync();
@@ -167,9 +170,7 @@ public sealed class MailDomain : IAsyncDisposable
         _peers.Add(peer);
         var routes = _peers.Select(p => $"{p.Name}=smtp:[127.0.0.1]:{p.Postfix.SmtpPort.ToString(CultureInfo.InvariantCulture)}");
         await Postfix.PostconfAsync($"transport_maps=inline:{{ {string.Join(", ", routes)} }}");
-        await StopAuthdAsync();
-        await WriteAuthdConfigAsync();
-        await StartAuthdAsync();
+        await RestartAuthdAsync();
     }
 
     /// <summary>More sections of authd's configuration, written after [discovery] (e.g. "[conflicts]\nwindow = 5m"): set it,
@@ -183,7 +184,6 @@ public sealed class MailDomain : IAsyncDisposable
     public async Task RestartAuthdAsync()
     {
         await StopAuthdAsync();
-        await WriteAuthdConfigAsync();
         await StartAuthdAsync();
     }
 
@@ -211,15 +211,18 @@ public sealed class MailDomain : IAsyncDisposable
     public Task<byte[]?> FindAsync(string address, string messageId, TimeSpan wait, string folder = "INBOX") =>
         Dovecot.FindAsync(address, Password, messageId, wait, folder);
 
-    public async Task StartAuthdAsync() =>
-        _authd = await DaemonProcess.StartAuthdAsync("unix:" + AuthdSocket, AuthdLogPath, "--config", AuthdConfig);
+    /// <summary>Writes authd's configuration (peers, <see cref="DiscoverySettings"/>, <see cref="AuthdSections"/> as they are now) and starts it.</summary>
+    public Task StartAuthdAsync()
+    {
+        AuthdServer.Options.Sections = AuthdSectionsText();
+        return AuthdServer.StartAsync();
+    }
 
     public async Task StopAuthdAsync()
     {
         if (_authd is not null)
         {
-            await _authd.DisposeAsync();
-            _authd = null;
+            await _authd.StopAsync();
         }
     }
 
@@ -254,8 +257,11 @@ public sealed class MailDomain : IAsyncDisposable
             await Dovecot.DisposeAsync();
         }
 
-        await StopAuthdAsync();
-        Authd.Dispose();
+        if (_authd is not null)
+        {
+            await _authd.DisposeAsync();
+        }
+
         if (Postgres is not null)
         {
             await Postgres.DisposeAsync();
@@ -277,21 +283,8 @@ public sealed class MailDomain : IAsyncDisposable
         }
     }
 
-    private Task WriteAuthdConfigAsync() => File.WriteAllTextAsync(AuthdConfig, $"""
-        # written by the lab for {Name}
-        [authd]
-        socket = {AuthdSocket}
-        master_key = {Path.Combine(Directory, "master.key")}
-        local_domains = {Name}
-        public_listen = 127.0.0.1:{PublicPort.ToString(CultureInfo.InvariantCulture)}
-        {_authdSettings}
-
-        [database]
-        host = {Postgres.Host}
-        port = {Postgres.Port.ToString(CultureInfo.InvariantCulture)}
-        name = mailfilter
-        user = {Postgres.User}
-
+    /// <summary>authd's sections after [database].</summary>
+    private string AuthdSectionsText() => $"""
         [discovery]
         {DiscoverySettings}
         {string.Join("\n", _peers.Select(p => $"{p.Name} = http://127.0.0.1:{p.PublicPort.ToString(CultureInfo.InvariantCulture)}"))}
@@ -306,8 +299,7 @@ public sealed class MailDomain : IAsyncDisposable
         {_attachmentSettings}
 
         {AuthdSections}
-
-        """);
+        """;
 
     private Task WriteFilterConfigAsync() => File.WriteAllTextAsync(FilterConfig, $"""
         # written by the lab for {Name}

@@ -233,7 +233,7 @@ public sealed class OutboundMailTests(PostgresFixture pg)
     [Fact]
     public async Task ARecipientOfAnotherDomainIsEncryptedToWithTheKeyItsServerPublishes()
     {
-        await using var peer = await PeerAuthd.StartAsync(pg, "example.net");
+        await using var peer = await AuthdInstance.StartAsync(new AuthdOptions { Postgres = pg.Postgres, Database = await pg.NewDatabaseAsync(), LocalDomains = "example.net" });
         var zed = await peer.Client.GetCurrentKeyAsync("zed@example.net", KeyUse.Encrypt, create: true);
         await using var lab = await OutboundLab.StartAsync(pg, policy: "encrypt = required",
             authdExtra: $"[discovery]\nexample.net = http://127.0.0.1:{peer.PublicPort}\n");

@@ -142,9 +142,7 @@ public sealed class BadInputTests(RegistryLab lab) : IClassFixture<RegistryLab>,
     [Fact]
     public async Task AClientBeyondItsRateGets429WithRetryAfter()
     {
-        int port = MailFilter.Lab.FreePort.Next();
-        var socket = Path.Combine(lab.Directory, "limited.sock");
-        await lab.StartAuthdAsync("limited", lab.AuthdConfigText("mailfilter", port, socket, "query_rate = 0.01\nquery_burst = 3"));
+        int port = (await lab.StartAuthdAsync("query_rate = 0.01\nquery_burst = 3")).PublicPort;
         var url = $"http://127.0.0.1:{port}/.well-known/mailfilter/v1/registry/verify?sender=a@example.test";
         for (int i = 0; i < 3; i++)
         {

@@ -14,9 +14,7 @@ public sealed class MaintenanceTests(RegistryLab lab) : IClassFixture<RegistryLa
         await lab.WaitForMailAsync(address, 2); // confirmation, success
 
         // A second authd on the same database with short intervals does the periodic work.
-        int port = MailFilter.Lab.FreePort.Next();
-        await lab.StartAuthdAsync("reminders", lab.AuthdConfigText("mailfilter", port, Path.Combine(lab.Directory, "reminders.sock"),
-            "reminder_interval = 2s\nreminder_check = 1s"));
+        int port = (await lab.StartAuthdAsync("reminder_interval = 2s\nreminder_check = 1s")).PublicPort;
         var mails = await lab.WaitForMailAsync(address, 3);
         var reminder = mails.Single(m => m.Contains("Subject: Your registration of nina@example.test", StringComparison.Ordinal));
         Assert.Contains("name        Nina", reminder, StringComparison.Ordinal);
@@ -39,8 +37,7 @@ public sealed class MaintenanceTests(RegistryLab lab) : IClassFixture<RegistryLa
         Assert.Equal("{\"result\":\"not-registered\"}", await http.GetStringAsync(Query("1")));
         Assert.StartsWith("{\"result\":\"match\"", await http.GetStringAsync(Query("2")), StringComparison.Ordinal);
 
-        int port = MailFilter.Lab.FreePort.Next();
-        await lab.StartAuthdAsync("cleanup", lab.AuthdConfigText("mailfilter", port, Path.Combine(lab.Directory, "cleanup.sock"), "cleanup_interval = 1s\nreminder_check = 0"));
+        await lab.StartAuthdAsync("cleanup_interval = 1s\nreminder_check = 0");
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         while (await lab.CountAsync("SELECT count(*) FROM registrations WHERE sender = 'old@example.test'") != 1)
         {

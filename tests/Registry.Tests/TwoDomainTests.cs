@@ -18,9 +18,7 @@ public sealed class TwoDomainTests(RegistryLab lab) : IClassFixture<RegistryLab>
     {
         // example.net's server, with zed confirmed and one message of his registered as its milter would.
         await lab.Postgres.CreateDatabaseAsync("peer");
-        var peerSocket = Path.Combine(lab.Directory, "peer.sock");
-        await lab.StartAuthdAsync("peer", lab.AuthdConfigText("peer", lab.PeerPublicPort, peerSocket, "query_rate = 0", localDomains: "example.net"), newMasterKey: true);
-        using var peer = new AuthdClient(new AuthdClientOptions { SocketPath = peerSocket, RequestTimeout = TimeSpan.FromSeconds(30) });
+        var peer = (await lab.StartAuthdAsync("query_rate = 0", database: "peer", localDomains: "example.net", newMasterKey: true, publicPort: lab.PeerPublicPort)).Client;
         await peer.RegisterAddressAsync(new AddressRequest { Address = "zed@example.net", Company = "Net Corp" });
         await peer.ConfirmAddressAsync(new AddressRequest { Address = "zed@example.net" });
         var date = DateTimeOffset.UtcNow.AddMinutes(-1);

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net.Http.Json;
 using MailFilter.AuthClient;
 using MailFilter.AuthClient.Protocol;
@@ -11,46 +10,29 @@ namespace MailFilter.Whitelist.Tests;
 /// listener on a free loopback port, shared by a test class. Tests use their own user names, so they do not meet.</summary>
 public sealed class WhitelistAuthd : IAsyncLifetime
 {
-    private DaemonProcess? _daemon;
-
     public PostgresInstance Postgres { get; private set; } = null!;
 
-    public string Directory { get; } = System.IO.Directory.CreateTempSubdirectory("mailfilter-whitelist-").FullName;
+    public AuthdInstance Authd { get; private set; } = null!;
 
-    public string Socket => Path.Combine(Directory, "authd.sock");
+    /// <summary>authd's directory, where tests put their files for mailfilterctl.</summary>
+    public string Directory => Authd.Directory;
 
-    public int PublicPort { get; } = FreePort.Next();
+    public string Socket => Authd.Socket;
 
-    public AuthdClient Client { get; private set; } = null!;
+    public int PublicPort => Authd.PublicPort;
+
+    public AuthdClient Client => Authd.Client;
 
     public HttpClient Public { get; private set; } = null!;
 
-    public string Log => _daemon?.Log ?? string.Empty;
+    public string Log => Authd?.Log ?? string.Empty;
 
     public async Task InitializeAsync()
     {
-        File.SetUnixFileMode(Directory, (UnixFileMode)Convert.ToInt32("755", 8));
         Postgres = await PostgresInstance.StartAsync();
         await Postgres.CreateDatabaseAsync("whitelist");
-        var config = Path.Combine(Directory, "mailfilter.conf");
-        await File.WriteAllTextAsync(config, $"""
-            [authd]
-            socket = {Socket}
-            master_key = {Path.Combine(Directory, "master.key")}
-            local_domains = example.test
-            public_listen = 127.0.0.1:{PublicPort.ToString(CultureInfo.InvariantCulture)}
-
-            [database]
-            host = {Postgres.Host}
-            port = {Postgres.Port.ToString(CultureInfo.InvariantCulture)}
-            name = whitelist
-            user = {Postgres.User}
-            """);
-        var authd = Repo.BuildOutput("src/AuthServer", "mailfilter-authd");
-        (await ProcessRunner.RunAsync(authd, "--config", config, "--create-master-key")).EnsureSuccess("create master key");
-        _daemon = await DaemonProcess.StartAuthdAsync("unix:" + Socket, config + ".log", "--config", config);
-        Client = new AuthdClient(new AuthdClientOptions { SocketPath = Socket, RequestTimeout = TimeSpan.FromSeconds(30) });
-        Public = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{PublicPort.ToString(CultureInfo.InvariantCulture)}/"), Timeout = TimeSpan.FromSeconds(90) };
+        Authd = await AuthdInstance.StartAsync(new AuthdOptions { Postgres = Postgres, Database = "whitelist" });
+        Public = new HttpClient { BaseAddress = new Uri(Authd.PublicUrl + "/"), Timeout = TimeSpan.FromSeconds(90) };
     }
 
     /// <summary>A user with a password and one address, and the given entries.</summary>
@@ -91,14 +73,12 @@ public sealed class WhitelistAuthd : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        Client?.Dispose();
         Public?.Dispose();
-        if (_daemon is not null)
+        if (Authd is not null)
         {
-            await _daemon.DisposeAsync();
+            await Authd.DisposeAsync();
         }
 
         await Postgres.DisposeAsync();
-        System.IO.Directory.Delete(Directory, recursive: true);
     }
 }

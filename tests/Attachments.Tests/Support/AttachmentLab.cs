@@ -25,27 +25,30 @@ public abstract class AttachmentLab : IAsyncLifetime
 
     public S3rverInstance? S3 { get; private set; }
 
-    public DaemonProcess Daemon { get; private set; } = null!;
+    /// <summary>mailfilter-authd, its files in <see cref="Directory"/>.</summary>
+    public AuthdInstance AuthdServer { get; private set; } = null!;
 
-    public AuthdClient Authd { get; private set; } = null!;
+    public DaemonProcess Daemon => AuthdServer.Process;
 
-    public int PublicPort { get; } = FreePort.Next();
+    public AuthdClient Authd => AuthdServer.Client;
+
+    public int PublicPort => AuthdServer.PublicPort;
 
     /// <summary>authd's Prometheus listener ([metrics] authd_listen).</summary>
     public int MetricsPort { get; } = FreePort.Next();
 
-    public string PublicUrl => "http://127.0.0.1:" + PublicPort.ToString(CultureInfo.InvariantCulture);
+    public string PublicUrl => AuthdServer.PublicUrl;
 
-    public string AuthdSocket => Path.Combine(Directory, "authd.sock");
+    public string AuthdSocket => AuthdServer.Socket;
 
     public string StorePath => Path.Combine(Directory, "store");
 
     public abstract string Backend { get; }
 
-    private readonly List<DaemonProcess> _extra = [];
+    private readonly List<AuthdInstance> _extra = [];
     private string _store = string.Empty;
 
-    public string AuthdLog => Daemon?.Log ?? string.Empty;
+    public string AuthdLog => AuthdServer?.Log ?? string.Empty;
 
     public async Task InitializeAsync()
     {
@@ -75,11 +78,7 @@ public abstract class AttachmentLab : IAsyncLifetime
         }
 
         _store = store;
-        var config = Path.Combine(Directory, "authd.conf");
-        await File.WriteAllTextAsync(config, ConfigText(store, AuthdSocket, PublicPort));
-        (await ProcessRunner.RunAsync(Repo.BuildOutput("src/AuthServer", "mailfilter-authd"), "--config", config, "--create-master-key")).EnsureSuccess("create master key");
-        Daemon = await DaemonProcess.StartAuthdAsync("unix:" + AuthdSocket, Path.Combine(Directory, "authd.log"), "--config", config);
-        Authd = new AuthdClient(new AuthdClientOptions { SocketPath = AuthdSocket, RequestTimeout = TimeSpan.FromSeconds(60) });
+        AuthdServer = await AuthdInstance.StartAsync(Options(store, MetricsPort, Directory, masterKeyFrom: null));
     }
 
     /// <summary>
@@ -91,13 +90,10 @@ public abstract class AttachmentLab : IAsyncLifetime
         var broken = Backend == "s3"
             ? _store.Replace(S3!.Endpoint.ToString(), "http://127.0.0.1:" + FreePort.Next().ToString(CultureInfo.InvariantCulture) + "/", StringComparison.Ordinal)
                 .Replace("s3_timeout = 20s", "s3_timeout = 3s", StringComparison.Ordinal)
-            : "path = " + Path.Combine(Directory, "authd.conf");
-        var socket = Path.Combine(Directory, "broken.sock");
-        int port = FreePort.Next();
-        var config = Path.Combine(Directory, "broken.conf");
-        await File.WriteAllTextAsync(config, ConfigText(broken, socket, port));
-        _extra.Add(await DaemonProcess.StartAuthdAsync("unix:" + socket, Path.Combine(Directory, "broken.log"), "--config", config));
-        return (socket, port);
+            : "path = " + AuthdServer.ConfigPath;
+        var authd = await AuthdInstance.StartAsync(Options(broken, FreePort.Next(), directory: null, masterKeyFrom: AuthdServer.MasterKeyPath));
+        _extra.Add(authd);
+        return (authd.Socket, authd.PublicPort);
     }
 
     /// <summary>An HTTP client for the public listener; <paramref name="cookies"/> keeps a browser's proof session.</summary>
@@ -130,40 +126,40 @@ public abstract class AttachmentLab : IAsyncLifetime
         });
     }
 
-    private string ConfigText(string store, string socket, int publicPort) => $"""
-        [authd]
-        socket = {socket}
-        socket_mode = 0666
-        master_key = {Path.Combine(Directory, "master.key")}
-        local_domains = example.test
-        public_listen = 127.0.0.1:{publicPort.ToString(CultureInfo.InvariantCulture)}
+    private AuthdOptions Options(string store, int metricsPort, string? directory, string? masterKeyFrom)
+    {
+        int publicPort = FreePort.Next();
+        return new AuthdOptions
+        {
+            Postgres = Postgres,
+            PublicPort = publicPort,
+            Directory = directory,
+            MasterKeyFrom = masterKeyFrom,
+            RequestTimeout = TimeSpan.FromSeconds(60),
+            AuthdSettings = "socket_mode = 0666",
+            Sections = $"""
+                [registry]
+                smtp = inet:127.0.0.1:{Postfix.SmtpPort.ToString(CultureInfo.InvariantCulture)}
 
-        [database]
-        host = {Postgres.Host}
-        port = {Postgres.Port.ToString(CultureInfo.InvariantCulture)}
-        name = mailfilter
-        user = {Postgres.User}
+                [attachments]
+                {store}
+                quota = {(Quota / (1024 * 1024)).ToString(CultureInfo.InvariantCulture)}M
+                max_file_size = 20M
+                link_base_url = http://127.0.0.1:{publicPort.ToString(CultureInfo.InvariantCulture)}
+                gc_interval = 0
+                gc_grace = 0s
+                released_retention = 0s
+                code_resend_interval = 0s
+                mail_from = attachments@example.test
 
-        [registry]
-        smtp = inet:127.0.0.1:{Postfix.SmtpPort.ToString(CultureInfo.InvariantCulture)}
+                [metrics]
+                authd_listen = 127.0.0.1:{metricsPort.ToString(CultureInfo.InvariantCulture)}
 
-        [attachments]
-        {store}
-        quota = {(Quota / (1024 * 1024)).ToString(CultureInfo.InvariantCulture)}M
-        max_file_size = 20M
-        link_base_url = http://127.0.0.1:{publicPort.ToString(CultureInfo.InvariantCulture)}
-        gc_interval = 0
-        gc_grace = 0s
-        released_retention = 0s
-        code_resend_interval = 0s
-        mail_from = attachments@example.test
-
-        [metrics]
-        authd_listen = 127.0.0.1:{(socket == AuthdSocket ? MetricsPort : FreePort.Next()).ToString(CultureInfo.InvariantCulture)}
-
-        [log]
-        level = debug
-        """;
+                [log]
+                level = debug
+                """,
+        };
+    }
 
     public static string Sha(byte[] content) => Convert.ToHexStringLower(SHA256.HashData(content));
 
@@ -183,15 +179,14 @@ public abstract class AttachmentLab : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        Authd?.Dispose();
         foreach (var extra in _extra)
         {
             await extra.DisposeAsync();
         }
 
-        if (Daemon is not null)
+        if (AuthdServer is not null)
         {
-            await Daemon.DisposeAsync();
+            await AuthdServer.DisposeAsync();
         }
 
         if (S3 is not null)

@@ -91,7 +91,7 @@ public sealed class DiscoveryBoundaryTests(DiscoveryFixture f)
         await f.Test.Client.GetCurrentKeyAsync("input@example.net", KeyUse.Encrypt, create: false);
         var before = await CountsAsync();
         using var key = Ed25519PrivateKey.Generate();
-        using var socket = SocketHttp(f.Test.SocketPath);
+        using var socket = SocketHttp(f.Test.Socket);
         using var pub = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{f.Net.PublicPort}") };
 
         var refusals = new List<AuthdRequestException>

@@ -20,11 +20,11 @@ public sealed class DiscoveryFixture : IAsyncLifetime
 
     public PostgresInstance Postgres { get; private set; } = null!;
 
-    public AuthdServer Test { get; private set; } = null!;
+    public AuthdInstance Test { get; private set; } = null!;
 
-    public AuthdServer Net { get; private set; } = null!;
+    public AuthdInstance Net { get; private set; } = null!;
 
-    public AuthdServer Down { get; private set; } = null!;
+    public AuthdInstance Down { get; private set; } = null!;
 
     public FakePeer Silent { get; } = new();
 
@@ -40,23 +40,23 @@ public sealed class DiscoveryFixture : IAsyncLifetime
             await Postgres.CreateDatabaseAsync(name);
         }
 
-        Test = new AuthdServer(Postgres, "dtest", localDomains: "example.test");
-        Net = new AuthdServer(Postgres, "dnet", localDomains: "example.net");
-        Down = new AuthdServer(Postgres, "ddown", localDomains: "down.example");
-        Test.WriteConfig(extraSections: $"""
+        Test = await AuthdInstance.CreateAsync(TestAuthd.Options(Postgres, "dtest", localDomains: "example.test"));
+        Net = await AuthdInstance.CreateAsync(TestAuthd.Options(Postgres, "dnet", localDomains: "example.net"));
+        Down = await AuthdInstance.CreateAsync(TestAuthd.Options(Postgres, "ddown", localDomains: "down.example"));
+        Test.Options.Sections += $"""
             [discovery]
             example.net = http://127.0.0.1:{Port(Net)}
             down.example = http://127.0.0.1:{Port(Down)}
             silent.example = {Silent.Url}
             fake.example = {Fake.Url}
             {TestTiming}
-            """);
-        Net.WriteConfig(extraSections: $"""
+            """;
+        Net.Options.Sections += $"""
             [discovery]
             example.test = http://127.0.0.1:{Port(Test)}
             probe.example = {Probe.Url}
             timeout = 1s
-            """);
+            """;
         await Task.WhenAll(Test.StartAsync(), Net.StartAsync(), Down.StartAsync());
     }
 
@@ -72,7 +72,7 @@ public sealed class DiscoveryFixture : IAsyncLifetime
     }
 
     /// <summary>One value from a server's database (psql, unaligned).</summary>
-    public async Task<string> ScalarAsync(AuthdServer server, string sql) => (await Postgres.PsqlAsync(server.DatabaseName, sql)).EnsureSuccess("psql").Stdout.Trim();
+    public async Task<string> ScalarAsync(AuthdInstance server, string sql) => (await Postgres.PsqlAsync(server.Database, sql)).EnsureSuccess("psql").Stdout.Trim();
 
-    private static string Port(AuthdServer server) => server.PublicPort.ToString(CultureInfo.InvariantCulture);
+    private static string Port(AuthdInstance server) => server.PublicPort.ToString(CultureInfo.InvariantCulture);
 }

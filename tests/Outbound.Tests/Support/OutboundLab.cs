@@ -15,7 +15,6 @@ public sealed class OutboundLab : IAsyncDisposable
 {
     public const string Password = "alice-secret";
 
-    private DaemonProcess? _authd;
     private DaemonProcess? _mailfilterd;
 
     private OutboundLab(string dir, PostgresInstance postgres, string database)
@@ -24,8 +23,6 @@ public sealed class OutboundLab : IAsyncDisposable
         Postgres = postgres;
         Database = database;
         MilterPort = FreePort.Next();
-        PublicPort = FreePort.Next();
-        Authd = new AuthdClient(new AuthdClientOptions { SocketPath = AuthdSocket, RequestTimeout = TimeSpan.FromSeconds(30) });
     }
 
     public string Directory { get; }
@@ -36,17 +33,18 @@ public sealed class OutboundLab : IAsyncDisposable
 
     public int MilterPort { get; }
 
-    public int PublicPort { get; }
+    /// <summary>mailfilter-authd, its files in <see cref="Directory"/>.</summary>
+    public AuthdInstance AuthdServer { get; private set; } = null!;
 
-    public string AuthdSocket => Path.Combine(Directory, "authd.sock");
+    public int PublicPort => AuthdServer.PublicPort;
 
-    public string AuthdConfig => Path.Combine(Directory, "authd.conf");
+    public string AuthdSocket => AuthdServer.Socket;
 
     public string FilterConfig => Path.Combine(Directory, "mailfilter.conf");
 
     public string FilterLogPath => Path.Combine(Directory, "mailfilterd.log");
 
-    public AuthdClient Authd { get; }
+    public AuthdClient Authd => AuthdServer.Client;
 
     public PostfixInstance Postfix { get; private set; } = null!;
 
@@ -67,7 +65,13 @@ public sealed class OutboundLab : IAsyncDisposable
         var lab = new OutboundLab(dir, pg.Postgres, await pg.NewDatabaseAsync());
         try
         {
-            await lab.StartAuthdAsync(createKey: true, authdExtra);
+            lab.AuthdServer = await AuthdInstance.StartAsync(new AuthdOptions
+            {
+                Postgres = lab.Postgres,
+                Database = lab.Database,
+                Directory = dir,
+                Sections = authdExtra,
+            });
             var cf = new Dictionary<string, string>();
             foreach (var (k, v) in mainCf ?? new Dictionary<string, string>())
             {
@@ -92,41 +96,9 @@ public sealed class OutboundLab : IAsyncDisposable
         }
     }
 
-    public async Task StartAuthdAsync(bool createKey = false, string extra = "")
-    {
-        if (createKey)
-        {
-            await File.WriteAllTextAsync(AuthdConfig, $"""
-                [authd]
-                socket = {AuthdSocket}
-                master_key = {Path.Combine(Directory, "master.key")}
-                local_domains = example.test
-                public_listen = 127.0.0.1:{PublicPort.ToString(CultureInfo.InvariantCulture)}
+    public Task StartAuthdAsync() => AuthdServer.StartAsync();
 
-                [database]
-                host = {Postgres.Host}
-                port = {Postgres.Port.ToString(CultureInfo.InvariantCulture)}
-                name = {Database}
-                user = {Postgres.User}
-
-                {extra}
-
-                """);
-            (await ProcessRunner.RunAsync(Repo.BuildOutput("src/AuthServer", "mailfilter-authd"), ["--config", AuthdConfig, "--create-master-key"]))
-                .EnsureSuccess("mailfilter-authd --create-master-key");
-        }
-
-        _authd = await DaemonProcess.StartAuthdAsync("unix:" + AuthdSocket, Path.Combine(Directory, "authd.log"), "--config", AuthdConfig);
-    }
-
-    public async Task StopAuthdAsync()
-    {
-        if (_authd is not null)
-        {
-            await _authd.StopAsync();
-            _authd = null;
-        }
-    }
+    public Task StopAuthdAsync() => AuthdServer.StopAsync();
 
     public void WriteFilterConfig(string policy) => File.WriteAllText(FilterConfig, $"""
         # written by the outbound tests
@@ -168,12 +140,11 @@ public sealed class OutboundLab : IAsyncDisposable
             await Postfix.DisposeAsync();
         }
 
-        if (_authd is not null)
+        if (AuthdServer is not null)
         {
-            await _authd.DisposeAsync();
+            await AuthdServer.DisposeAsync();
         }
 
-        Authd.Dispose();
         try
         {
             System.IO.Directory.Delete(Directory, recursive: true);

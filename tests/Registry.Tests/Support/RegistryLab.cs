@@ -19,7 +19,8 @@ public sealed partial class RegistryLab : IAsyncLifetime
     public const string Domain = "example.test";
     public const string AuthservId = "mx.example.test";
 
-    private readonly List<DaemonProcess> _daemons = [];
+    private readonly List<AuthdInstance> _extraAuthds = [];
+    private DaemonProcess? _mailfilterd;
 
     public string Directory { get; } = System.IO.Directory.CreateTempSubdirectory("mailfilter-registry-").FullName;
 
@@ -27,9 +28,12 @@ public sealed partial class RegistryLab : IAsyncLifetime
 
     public PostfixInstance Postfix { get; private set; } = null!;
 
-    public AuthdClient Authd { get; private set; } = null!;
+    /// <summary>This domain's mailfilter-authd, its files in <see cref="Directory"/>.</summary>
+    public AuthdInstance AuthdServer { get; private set; } = null!;
 
-    public int PublicPort { get; } = FreePort.Next();
+    public AuthdClient Authd => AuthdServer.Client;
+
+    public int PublicPort => AuthdServer.PublicPort;
 
     public int MilterPort { get; } = FreePort.Next();
 
@@ -38,15 +42,13 @@ public sealed partial class RegistryLab : IAsyncLifetime
     /// <summary>The public listener of example.net's authd (the peer of the two-domain tests), named in this lab's [discovery].</summary>
     public int PeerPublicPort { get; } = FreePort.Next();
 
-    public string PublicUrl => "http://127.0.0.1:" + PublicPort.ToString(CultureInfo.InvariantCulture);
+    public string PublicUrl => AuthdServer.PublicUrl;
 
-    public string AuthdSocket => Path.Combine(Directory, "authd.sock");
-
-    public string AuthdConfig => Path.Combine(Directory, "authd.conf");
+    public string AuthdSocket => AuthdServer.Socket;
 
     public string MaildirRoot => Path.Combine(Directory, "maildir");
 
-    public string AuthdLog => ReadLog("authd.log");
+    public string AuthdLog => AuthdServer?.Log ?? string.Empty;
 
     public string FilterLog => ReadLog("mailfilterd.log");
 
@@ -64,11 +66,8 @@ public sealed partial class RegistryLab : IAsyncLifetime
             LmtpDestination = "inet:127.0.0.1:" + LmtpPort.ToString(CultureInfo.InvariantCulture),
             MainCf = new Dictionary<string, string> { ["milter_default_action"] = "tempfail" },
         });
-        await File.WriteAllTextAsync(AuthdConfig, AuthdConfigText("mailfilter", PublicPort, AuthdSocket, "query_rate = 0",
+        AuthdServer = await AuthdInstance.StartAsync(AuthdOptions("mailfilter", Domain, "query_rate = 0", Directory, masterKeyFrom: null, publicPort: null,
             extraSections: $"[discovery]\nexample.net = http://127.0.0.1:{PeerPublicPort.ToString(CultureInfo.InvariantCulture)}\ntimeout = 3s\n"));
-        (await ProcessRunner.RunAsync(Repo.BuildOutput("src/AuthServer", "mailfilter-authd"), "--config", AuthdConfig, "--create-master-key")).EnsureSuccess("create master key");
-        _daemons.Add(await DaemonProcess.StartAuthdAsync("unix:" + AuthdSocket, Path.Combine(Directory, "authd.log"), "--config", AuthdConfig));
-        Authd = new AuthdClient(new AuthdClientOptions { SocketPath = AuthdSocket, RequestTimeout = TimeSpan.FromSeconds(30) });
 
         var filterConfig = Path.Combine(Directory, "mailfilter.conf");
         await File.WriteAllTextAsync(filterConfig, $"""
@@ -96,53 +95,51 @@ public sealed partial class RegistryLab : IAsyncLifetime
             level = debug
 
             """);
-        _daemons.Add(await DaemonProcess.StartMailfilterdAsync("inet:127.0.0.1:" + MilterPort.ToString(CultureInfo.InvariantCulture),
-            Path.Combine(Directory, "mailfilterd.log"), "--config", filterConfig));
+        _mailfilterd = await DaemonProcess.StartMailfilterdAsync("inet:127.0.0.1:" + MilterPort.ToString(CultureInfo.InvariantCulture),
+            Path.Combine(Directory, "mailfilterd.log"), "--config", filterConfig);
     }
 
-    /// <summary>An authd configuration of this lab: <paramref name="registryExtra"/> goes into [registry], <paramref name="extraSections"/> after it.</summary>
-    public string AuthdConfigText(string database, int publicPort, string socket, string registryExtra, string localDomains = Domain, string extraSections = "") => $"""
-        [authd]
-        socket = {socket}
-        socket_mode = 0666
-        master_key = {Path.Combine(Directory, "master.key")}
-        local_domains = {localDomains}
-        public_listen = 127.0.0.1:{publicPort.ToString(CultureInfo.InvariantCulture)}
-
-        [database]
-        host = {Postgres.Host}
-        port = {Postgres.Port.ToString(CultureInfo.InvariantCulture)}
-        name = {database}
-        user = {Postgres.User}
-
-        [registry]
-        public_url = http://127.0.0.1:{publicPort.ToString(CultureInfo.InvariantCulture)}
-        smtp = inet:127.0.0.1:{Postfix.SmtpPort.ToString(CultureInfo.InvariantCulture)}
-        mail_from = mailfilter-registry@{localDomains.Split(',')[0].Trim()}
-        {registryExtra}
-
-        {extraSections}
-        """;
-
-    /// <summary>Starts one more authd (a second listener on this lab's database, or another domain's server).</summary>
-    public async Task<DaemonProcess> StartAuthdAsync(string name, string configText, bool newMasterKey = false)
+    /// <summary>Starts one more authd (stopped with the lab): by default a second listener on this lab's database and master key;
+    /// with <paramref name="newMasterKey"/>, <paramref name="database"/> and <paramref name="localDomains"/>, another domain's server.
+    /// <paramref name="registryExtra"/> goes into [registry].</summary>
+    public async Task<AuthdInstance> StartAuthdAsync(string registryExtra, string database = "mailfilter", string localDomains = Domain, bool newMasterKey = false,
+        int? publicPort = null)
     {
-        var config = Path.Combine(Directory, name + ".conf");
-        if (newMasterKey)
+        var authd = await AuthdInstance.StartAsync(AuthdOptions(database, localDomains, registryExtra, directory: null,
+            masterKeyFrom: newMasterKey ? null : AuthdServer.MasterKeyPath, publicPort));
+        lock (_extraAuthds)
         {
-            configText = configText.Replace(Path.Combine(Directory, "master.key"), Path.Combine(Directory, name + ".key"), StringComparison.Ordinal);
+            _extraAuthds.Add(authd);
         }
 
-        await File.WriteAllTextAsync(config, configText);
-        if (newMasterKey)
-        {
-            (await ProcessRunner.RunAsync(Repo.BuildOutput("src/AuthServer", "mailfilter-authd"), "--config", config, "--create-master-key")).EnsureSuccess("create master key");
-        }
+        return authd;
+    }
 
-        var socket = configText.Split('\n').First(l => l.StartsWith("socket =", StringComparison.Ordinal))["socket =".Length..].Trim();
-        var daemon = await DaemonProcess.StartAuthdAsync("unix:" + socket, Path.Combine(Directory, name + ".log"), "--config", config);
-        _daemons.Add(daemon);
-        return daemon;
+    /// <summary>An authd of this lab: its mails go to this lab's Postfix, <paramref name="registryExtra"/> goes into [registry],
+    /// <paramref name="extraSections"/> after it.</summary>
+    private AuthdOptions AuthdOptions(string database, string localDomains, string registryExtra, string? directory, string? masterKeyFrom, int? publicPort,
+        string extraSections = "")
+    {
+        int port = publicPort ?? FreePort.Next();
+        return new AuthdOptions
+        {
+            Postgres = Postgres,
+            Database = database,
+            LocalDomains = localDomains,
+            PublicPort = port,
+            Directory = directory,
+            MasterKeyFrom = masterKeyFrom,
+            AuthdSettings = "socket_mode = 0666",
+            Sections = $"""
+                [registry]
+                public_url = http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}
+                smtp = inet:127.0.0.1:{Postfix.SmtpPort.ToString(CultureInfo.InvariantCulture)}
+                mail_from = mailfilter-registry@{localDomains.Split(',')[0].Trim()}
+                {registryExtra}
+
+                {extraSections}
+                """,
+        };
     }
 
     /// <summary>Runs mailfilterctl in-process against this lab's authd.</summary>
@@ -198,10 +195,19 @@ public sealed partial class RegistryLab : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        Authd?.Dispose();
-        for (int i = _daemons.Count - 1; i >= 0; i--)
+        if (_mailfilterd is not null)
         {
-            await _daemons[i].DisposeAsync();
+            await _mailfilterd.DisposeAsync();
+        }
+
+        foreach (var authd in _extraAuthds)
+        {
+            await authd.DisposeAsync();
+        }
+
+        if (AuthdServer is not null)
+        {
+            await AuthdServer.DisposeAsync();
         }
 
         if (Postfix is not null)
