@@ -66,8 +66,28 @@ public sealed class AttachmentStore : IDisposable
             throw;
         }
 
-        await _repository.MarkStoredAsync(claim.Row, cancellationToken);
-        return (claim.Row, true);
+        if (await _repository.MarkStoredAsync(claim.Row, cancellationToken))
+        {
+            return (claim.Row, true);
+        }
+
+        // The claim went while the object was written (MarkStoredAsync says how), and the collector may have deleted the
+        // object with it. Claim again: once a claim of ours exists the collector leaves the object alone (it deletes an
+        // object only under its row's lock, and a 'storing' row only after a day), so an object present now is whole.
+        var again = await _repository.BeginStoreAsync(sha256, size, name, stored, _quota, cancellationToken)
+            ?? throw new StoreFullException($"the attachment store is over its quota of {_quota} bytes");
+        if (!again.Write)
+        {
+            return (again.Row, true);
+        }
+
+        if (await Backend.ExistsAsync(name, cancellationToken) && await _repository.MarkStoredAsync(again.Row, cancellationToken))
+        {
+            return (again.Row, true);
+        }
+
+        await _repository.AbandonAsync(again.Row.Id, CancellationToken.None);
+        throw new StoreUnavailableException($"content {Convert.ToHexStringLower(sha256)} was collected while it was written: upload it again");
     }
 
     /// <summary>Writes plaintext bytes [<paramref name="start"/>, <paramref name="end"/>] of stored content to <paramref name="output"/>.</summary>

@@ -95,15 +95,17 @@ public sealed class AttachmentRepository(Database database)
         return (row, row.State != "stored");
     }
 
-    /// <summary>Records the object as complete. An upsert: a concurrent upload of the same content that failed may have removed the claim meanwhile.</summary>
-    public async Task MarkStoredAsync(AttachmentRow claim, CancellationToken cancellationToken)
+    /// <summary>
+    /// Records the object as complete on the claimed row. False when that row is gone: a concurrent upload of the same
+    /// content that failed abandoned it, or another upload completed it and the collector then deleted it together
+    /// with the object, possibly after this upload's object was in place. Either way the object may be missing: the
+    /// caller writes it again under a new claim (docs/attachments.md §9).
+    /// </summary>
+    public async Task<bool> MarkStoredAsync(AttachmentRow claim, CancellationToken cancellationToken)
     {
         await using var connection = await _database.OpenAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
-            """
-            INSERT INTO attachments (sha256, size, object_name, stored_bytes, state) VALUES (@Sha256, @Size, @ObjectName, @StoredBytes, 'stored')
-            ON CONFLICT (sha256) DO UPDATE SET state = 'stored', last_used_at = now()
-            """, claim, cancellationToken: cancellationToken));
+        return await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE attachments SET state = 'stored', last_used_at = now() WHERE id = @Id", claim, cancellationToken: cancellationToken)) == 1;
     }
 
     /// <summary>Forgets a claim whose object was not written (hash mismatch, store failure), unless another upload completed it.</summary>
