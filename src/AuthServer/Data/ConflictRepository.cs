@@ -71,6 +71,18 @@ public sealed class ConflictRepository(Database database)
             return new ObserveOutcome(ObservationDecision.Tempfail, blockedId, $"signature conflict {blockedId} for {o.Identity} is open", null);
         }
 
+        // The common case: no other kid for the pair within the window, so no conflict. Two probes of observations_pair
+        // (kids below and above this one) whatever the pair's volume; only when another kid is there is the window read.
+        bool anotherKid = await connection.ExecuteScalarAsync<bool>(new CommandDefinition("""
+            SELECT EXISTS (SELECT 1 FROM observations WHERE kind = 'delivery' AND identity = @identity AND recipient = @recipient AND kid < @kid AND observed_at > now() - @window)
+                OR EXISTS (SELECT 1 FROM observations WHERE kind = 'delivery' AND identity = @identity AND recipient = @recipient AND kid > @kid AND observed_at > now() - @window)
+            """, args, transaction, cancellationToken: cancellationToken));
+        if (!anotherKid)
+        {
+            await transaction.CommitAsync(cancellationToken);
+            return new ObserveOutcome(ObservationDecision.Deliver, null, null, null);
+        }
+
         // The pair's deliveries within the window, less those of blacklisted hosts and keys (their mail is refused anyway).
         var rows = (await connection.QueryAsync<WindowRow>(new CommandDefinition($"""
             SELECT o.kid, host(o.client_addr) AS address, max(o.helo) AS helo, min(o.observed_at) AS first, max(o.observed_at) AS last, count(*) AS count
