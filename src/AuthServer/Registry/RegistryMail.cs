@@ -55,7 +55,7 @@ public static class RegistryMail
         sb.Append("From: ").Append(displayName).Append(" <").Append(from).Append(">\r\n");
         sb.Append("To: <").Append(to).Append(">\r\n");
         sb.Append("Subject: ").Append(EncodedWord(subject)).Append("\r\n");
-        sb.Append("Date: ").Append(DateTimeOffset.UtcNow.ToString("ddd, dd MMM yyyy HH:mm:ss '+0000'", CultureInfo.InvariantCulture)).Append("\r\n");
+        sb.Append("Date: ").Append(Mime.DateParser.Format(DateTimeOffset.UtcNow)).Append("\r\n");
         sb.Append("Message-ID: <").Append(Guid.NewGuid().ToString("N")).Append('@').Append(host).Append(">\r\n");
         sb.Append("Auto-Submitted: auto-generated\r\n");
         sb.Append("MIME-Version: 1.0\r\n");

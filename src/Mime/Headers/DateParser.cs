@@ -20,6 +20,10 @@ public static class DateParser
         ["IST"] = 330, ["EET"] = 120, ["EEST"] = 180, ["WET"] = 0, ["WEST"] = 60, ["HKT"] = 8 * 60, ["AEST"] = 600,
     };
 
+    /// <summary>The RFC 5322 §3.3 form of <paramref name="value"/> in UTC, e.g. "Sat, 21 Nov 2026 10:00:00 +0000".</summary>
+    public static string Format(DateTimeOffset value) =>
+        value.ToUniversalTime().ToString("ddd, dd MMM yyyy HH:mm:ss '+0000'", CultureInfo.InvariantCulture);
+
     public static DateTimeOffset Parse(string value)
     {
         if (!TryParse(value, out var result))

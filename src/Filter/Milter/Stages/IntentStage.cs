@@ -89,7 +89,7 @@ public sealed class IntentStage : IOutboundStage
         // The registry row binds the message's date (docs/registry.md §5): a Date is added before signing signs it.
         if (!headers.Contains("Date"))
         {
-            headers.Add("Date", DateTimeOffset.UtcNow.ToString("ddd, dd MMM yyyy HH:mm:ss '+0000'", System.Globalization.CultureInfo.InvariantCulture));
+            headers.Add("Date", MailFilter.Mime.DateParser.Format(DateTimeOffset.UtcNow));
         }
 
         headers.RemoveAll("Bcc");

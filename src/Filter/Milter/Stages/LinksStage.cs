@@ -51,6 +51,11 @@ public sealed class LinksStage : IOutboundStage
         }
 
         var message = context.Message;
+        if (intent.Links.Mode == LinksMode.Over && message.Body.Length <= intent.Links.Threshold)
+        {
+            // No part is longer than the body it is in: nothing can be over the threshold, and nothing is parsed.
+            return null;
+        }
 
         // Parsing, decoding and hashing read the whole body: off the socket's event loop (PROGRESS keeps Postfix waiting).
         await EventLoop.LeaveForAsync(message.Body.Length);
@@ -67,7 +72,8 @@ public sealed class LinksStage : IOutboundStage
             }
 
             string follow = intent.FollowLatest ? "latest" : "pinned";
-            var found = FindFiles(parse.Message, intent.Links, follow);
+            var digests = new List<(long Length, byte[] Sha256)>();
+            var found = FindFiles(parse.Message, intent.Links, follow, digests);
             if (found.Count == 0)
             {
                 return null;
@@ -80,7 +86,7 @@ public sealed class LinksStage : IOutboundStage
                 parse.Dispose();
                 wrap = _boundary();
                 parse = Parse(message, fields, wrap);
-                found = FindFiles(parse.Message, intent.Links, follow);
+                found = FindFiles(parse.Message, intent.Links, follow, digests); // the same parts in the same order: not hashed again
             }
 
             var recipients = message.Recipients.Select(r => r.Address).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
@@ -196,8 +202,15 @@ public sealed class LinksStage : IOutboundStage
             or "application/x-pkcs7-signature" or "application/pgp-encrypted" or "application/pgp-signature";
 
     /// <summary>The leaf parts to replace, in document order, each with its decoded size and hash (streamed).</summary>
-    private static List<Found> FindFiles(MimeMessage message, LinksPolicy policy, string follow)
+    /// <summary>
+    /// The attachments the policy replaces, in document order. <paramref name="digests"/> holds the (length, SHA-256) of
+    /// each candidate part in that order: filled on the first call, read on a second call over the same content parsed
+    /// again (inside the notice wrapper), so no part is decoded and hashed twice.
+    /// </summary>
+    private static List<Found> FindFiles(MimeMessage message, LinksPolicy policy, string follow, List<(long Length, byte[] Sha256)> digests)
     {
+        bool known = digests.Count > 0;
+        int candidate = 0;
         var found = new List<Found>();
         var stack = new Stack<MimeEntity>();
         stack.Push(message.Root);
@@ -219,7 +232,12 @@ public sealed class LinksStage : IOutboundStage
                         break;
                     }
 
-                    var (length, sha256) = part.GetDecodedDigest();
+                    if (!known)
+                    {
+                        digests.Add(part.GetDecodedDigest());
+                    }
+
+                    var (length, sha256) = digests[candidate++];
                     if (policy.Applies(length))
                     {
                         found.Add(new Found(part, new GrantFile
