@@ -15,7 +15,15 @@ public sealed class AuthdClientTests : IDisposable
     [Fact]
     public async Task AnAuthdThatAcceptsButNeverAnswersTimesOutAsUnavailable()
     {
-        using var listener = Listen(_ => Task.Delay(Timeout.Infinite));
+        // Reads the request and never answers. (Awaiting Task.Delay(Timeout.Infinite) instead left the connection reachable
+        // from nothing: a garbage collection in the wait closed the socket, and the client saw "unreachable".)
+        using var listener = Listen(async stream =>
+        {
+            var buffer = new byte[4096];
+            while (await stream.ReadAsync(buffer) > 0)
+            {
+            }
+        });
         using var client = new AuthdClient(new AuthdClientOptions { SocketPath = SocketPath, RequestTimeout = TimeSpan.FromSeconds(2) }); // room to connect on a busy machine
 
         var e = await Assert.ThrowsAsync<AuthdUnavailableException>(() => client.GetStatusAsync());
