@@ -33,54 +33,42 @@ public sealed class ConflictRepository(Database database)
     /// while a conflict blocks the pair, otherwise detection (and at once the history check) over the last <paramref name="window"/>.</summary>
     public async Task<ObserveOutcome> ObserveAsync(Observation o, TimeSpan window, CancellationToken cancellationToken)
     {
-        await using var connection = await _database.OpenAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var kid = o.Kid.ToArray();
-        var args = new { identity = o.Identity, recipient = o.Recipient, kid, addr = o.Address, helo = o.Helo, queueId = o.QueueId, verified = o.Verified, window };
-        await Q(connection, transaction, "SELECT pg_advisory_xact_lock(hashtext(@identity || ' ' || @recipient), 1296253775)", args, cancellationToken);
-        await Q(connection, transaction, """
-            INSERT INTO observations (kind, identity, kid, client_addr, helo, recipient, queue_id, verified)
-            VALUES ('delivery', @identity, @kid, @addr::inet, @helo, @recipient, @queueId, @verified)
-            """, args, cancellationToken);
-        if (o.Address is not null)
-        {
-            await Q(connection, transaction, """
-                INSERT INTO observation_history AS h (identity, recipient, client_addr, first_seen, last_seen, sessions, last_kid, last_helo)
-                VALUES (@identity, @recipient, @addr::inet, now(), now(), 1, @kid, @helo)
-                ON CONFLICT (identity, recipient, client_addr) DO UPDATE
-                    SET last_seen = greatest(h.last_seen, excluded.last_seen), sessions = h.sessions + 1, last_kid = excluded.last_kid, last_helo = excluded.last_helo
-                """, args, cancellationToken);
-        }
+        await using var connection = await _database.OpenAsync(cancellationToken);
 
-        var listed = await connection.QueryFirstOrDefaultAsync<BlacklistRow>(new CommandDefinition($"""
-            SELECT {BlacklistColumns} FROM blacklist
-            WHERE {Live} AND ((kind = 'address' AND client_addr = @addr::inet) OR (kind = 'kid' AND kid = @kid))
-            ORDER BY id LIMIT 1
-            """, args, transaction, cancellationToken: cancellationToken));
-        if (listed is not null)
+        // The common case in one round trip (one implicit transaction): lock the pair, record the delivery and its host
+        // history, then ask for a blacklisted host or kid, a blocking conflict, and another kid of the pair within the
+        // window (two probes of observations_pair whatever the pair's volume). The lock is a statement of its own, so
+        // the probes' snapshot is taken after it is granted and sees every earlier delivery of the pair.
+        var probe = await FastPathAsync(connection, o, kid, window, cancellationToken);
+        if (probe.Blacklisted is { } listedId)
         {
-            await transaction.CommitAsync(cancellationToken);
+            var listed = await connection.QuerySingleAsync<BlacklistRow>(new CommandDefinition(
+                $"SELECT {BlacklistColumns} FROM blacklist WHERE id = @listedId", new { listedId }, cancellationToken: cancellationToken));
             return new ObserveOutcome(ObservationDecision.Refuse, listed.ConflictId, BlacklistReason(listed, o.Identity), null);
         }
 
-        var blocked = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
-            "SELECT id FROM conflicts WHERE identity = @identity AND recipient = @recipient AND state = 'blocked'", args, transaction, cancellationToken: cancellationToken));
-        if (blocked is { } blockedId)
+        if (probe.Blocked is { } blockedId)
         {
-            await transaction.CommitAsync(cancellationToken);
             return new ObserveOutcome(ObservationDecision.Tempfail, blockedId, $"signature conflict {blockedId} for {o.Identity} is open", null);
         }
 
-        // The common case: no other kid for the pair within the window, so no conflict. Two probes of observations_pair
-        // (kids below and above this one) whatever the pair's volume; only when another kid is there is the window read.
-        bool anotherKid = await connection.ExecuteScalarAsync<bool>(new CommandDefinition("""
-            SELECT EXISTS (SELECT 1 FROM observations WHERE kind = 'delivery' AND identity = @identity AND recipient = @recipient AND kid < @kid AND observed_at > now() - @window)
-                OR EXISTS (SELECT 1 FROM observations WHERE kind = 'delivery' AND identity = @identity AND recipient = @recipient AND kid > @kid AND observed_at > now() - @window)
-            """, args, transaction, cancellationToken: cancellationToken));
-        if (!anotherKid)
+        if (!probe.AnotherKid)
+        {
+            return new ObserveOutcome(ObservationDecision.Deliver, null, null, null);
+        }
+
+        // Another kid is in the window: judge it in a transaction of its own under the same lock. A delivery of the pair
+        // in between may have opened the conflict already, so that is asked again first.
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var args = new { identity = o.Identity, recipient = o.Recipient, kid, window };
+        await Q(connection, transaction, $"SELECT pg_advisory_xact_lock(hashtext(@identity || ' ' || @recipient), {PairLockSpace})", args, cancellationToken);
+        var meanwhile = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+            "SELECT id FROM conflicts WHERE identity = @identity AND recipient = @recipient AND state = 'blocked'", args, transaction, cancellationToken: cancellationToken));
+        if (meanwhile is { } meanwhileId)
         {
             await transaction.CommitAsync(cancellationToken);
-            return new ObserveOutcome(ObservationDecision.Deliver, null, null, null);
+            return new ObserveOutcome(ObservationDecision.Tempfail, meanwhileId, $"signature conflict {meanwhileId} for {o.Identity} is open", null);
         }
 
         // The pair's deliveries within the window, less those of blacklisted hosts and keys (their mail is refused anyway).
@@ -403,6 +391,63 @@ public sealed class ConflictRepository(Database database)
     private static Task<ConflictRow?> GetAsync(NpgsqlConnection connection, IDbTransaction? transaction, long id, CancellationToken cancellationToken) =>
         connection.QuerySingleOrDefaultAsync<ConflictRow>(new CommandDefinition($"SELECT {ConflictColumns} FROM conflicts WHERE id = @id", new { id }, transaction,
             cancellationToken: cancellationToken));
+
+    // pg_advisory_xact_lock's key for one (identity, recipient) pair is hashtext(identity || ' ' || recipient) in this space.
+    private const int PairLockSpace = 1296253775;
+
+    private sealed record Probe(long? Blacklisted, long? Blocked, bool AnotherKid);
+
+    private static async Task<Probe> FastPathAsync(NpgsqlConnection connection, Observation o, byte[] kid, TimeSpan window, CancellationToken cancellationToken)
+    {
+        // Positional parameters, the same in every statement: $1 identity, $2 recipient, $3 kid, $4 client address,
+        // $5 helo, $6 queue id, $7 verified, $8 window.
+        await using var batch = new NpgsqlBatch(connection);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand($"SELECT pg_advisory_xact_lock(hashtext($1 || ' ' || $2), {PairLockSpace})"));
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("""
+            INSERT INTO observations (kind, identity, kid, client_addr, helo, recipient, queue_id, verified)
+            VALUES ('delivery', $1, $3, $4::inet, $5, $2, $6, $7)
+            """));
+        if (o.Address is not null)
+        {
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("""
+                INSERT INTO observation_history AS h (identity, recipient, client_addr, first_seen, last_seen, sessions, last_kid, last_helo)
+                VALUES ($1, $2, $4::inet, now(), now(), 1, $3, $5)
+                ON CONFLICT (identity, recipient, client_addr) DO UPDATE
+                    SET last_seen = greatest(h.last_seen, excluded.last_seen), sessions = h.sessions + 1, last_kid = excluded.last_kid, last_helo = excluded.last_helo
+                """));
+        }
+
+        batch.BatchCommands.Add(new NpgsqlBatchCommand($"""
+            SELECT (SELECT id FROM blacklist WHERE {Live} AND ((kind = 'address' AND client_addr = $4::inet) OR (kind = 'kid' AND kid = $3)) ORDER BY id LIMIT 1),
+                   (SELECT id FROM conflicts WHERE identity = $1 AND recipient = $2 AND state = 'blocked'),
+                   EXISTS (SELECT 1 FROM observations WHERE kind = 'delivery' AND identity = $1 AND recipient = $2 AND kid < $3 AND observed_at > now() - $8)
+                OR EXISTS (SELECT 1 FROM observations WHERE kind = 'delivery' AND identity = $1 AND recipient = $2 AND kid > $3 AND observed_at > now() - $8)
+            """));
+        foreach (var command in batch.BatchCommands)
+        {
+            // Every statement gets the whole list; PostgreSQL wants each $n it names to have a type it can infer, and
+            // the unused ones are sent as typed values.
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = o.Identity });
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = o.Recipient });
+            command.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = kid });
+            command.Parameters.Add(new NpgsqlParameter { Value = (object?)o.Address ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+            command.Parameters.Add(new NpgsqlParameter { Value = (object?)o.Helo ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+            command.Parameters.Add(new NpgsqlParameter { Value = (object?)o.QueueId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+            command.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = o.Verified });
+            command.Parameters.Add(new NpgsqlParameter<TimeSpan> { TypedValue = window });
+        }
+
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        while (reader.FieldCount != 3 || !await reader.ReadAsync(cancellationToken))
+        {
+            if (!await reader.NextResultAsync(cancellationToken))
+            {
+                throw new InvalidOperationException("the observation batch answered no probe row");
+            }
+        }
+
+        return new Probe(reader.IsDBNull(0) ? null : reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetInt64(1), reader.GetBoolean(2));
+    }
 
     private static Task<int> Q(NpgsqlConnection connection, IDbTransaction transaction, string sql, object args, CancellationToken cancellationToken) =>
         connection.ExecuteAsync(new CommandDefinition(sql, args, transaction, cancellationToken: cancellationToken));
