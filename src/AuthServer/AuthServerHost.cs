@@ -32,16 +32,21 @@ public sealed class AuthServerHost : IAsyncDisposable
     private readonly MasterKey _masterKey;
     private readonly AuthSettings _settings;
     private readonly ILoggerFactory _connectionLogging;
+    private readonly LiveState _state;
 
-    private AuthServerHost(WebApplication app, Database database, MasterKey masterKey, AuthSettings settings, KeyService keys, ILoggerFactory connectionLogging)
+    private AuthServerHost(WebApplication app, Database database, MasterKey masterKey, AuthSettings settings, KeyService keys, ILoggerFactory connectionLogging, LiveState state)
     {
         _app = app;
         _connectionLogging = connectionLogging;
         _database = database;
         _masterKey = masterKey;
         _settings = settings;
+        _state = state;
         Keys = keys;
     }
+
+    /// <summary>The settings in force: those started with, or those of the last <see cref="Reload"/>.</summary>
+    public AuthSettings Settings => _state.Live.Current;
 
     public static string Version => typeof(AuthServerHost).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
 
@@ -108,7 +113,9 @@ public sealed class AuthServerHost : IAsyncDisposable
             }
 
             SocketFile.Prepare(settings.SocketPath);
-            var policy = new AccessPolicy(settings.Access, AccessPolicy.CurrentUid());
+            var state = new LiveState(new LiveSettings(settings), new AccessPolicy(settings.Access, AccessPolicy.CurrentUid()),
+                new ClientRateLimiter(settings.Registry.QueryRate, settings.Registry.QueryBurst));
+            var live = state.Live;
             builder.WebHost.UseKestrelCore().ConfigureKestrel(o =>
             {
                 o.AddServerHeader = false;
@@ -116,7 +123,7 @@ public sealed class AuthServerHost : IAsyncDisposable
                 o.ListenUnixSocket(settings.SocketPath, listen =>
                 {
                     listen.Protocols = HttpProtocols.Http1;
-                    listen.Use(PeerConnection.Middleware(policy, earlyLogger));
+                    listen.Use(PeerConnection.Middleware(() => state.Access, earlyLogger));
                 });
                 foreach (var endpoint in settings.PublicListen)
                 {
@@ -136,17 +143,16 @@ public sealed class AuthServerHost : IAsyncDisposable
 
             var app = builder.Build();
             var repository = new KeyRepository(database);
-            var keys = new KeyService(repository, new KeySealer(masterKey), settings, app.Services.GetRequiredService<ILogger<KeyService>>());
-            var remote = new RemoteKeyService(settings.Discovery, settings.KeyCacheTtl, new PinRepository(database), new PeerClient(settings.Discovery.Timeout),
+            var keys = new KeyService(repository, new KeySealer(masterKey), live, app.Services.GetRequiredService<ILogger<KeyService>>());
+            var remote = new RemoteKeyService(live, new PinRepository(database), new PeerClient(settings.Discovery.Timeout),
                 app.Services.GetRequiredService<ILogger<RemoteKeyService>>());
             app.Lifetime.ApplicationStopped.Register(remote.Dispose);
             var registryPeers = new RegistryPeerClient(settings.Discovery.Timeout);
             app.Lifetime.ApplicationStopped.Register(registryPeers.Dispose);
             var registryLogger = app.Services.GetRequiredService<ILogger<RegistryService>>();
-            var registry = new RegistryService(new RegistryRepository(database), settings, registryPeers, registryLogger);
-            var addresses = new AddressRegistrationService(new AddressRegistrationRepository(database), settings, registryLogger);
+            var registry = new RegistryService(new RegistryRepository(database), live, registryPeers, registryLogger);
+            var addresses = new AddressRegistrationService(new AddressRegistrationRepository(database), live, registryLogger);
             var maintenance = new RegistryMaintenance(registry, addresses, settings.Registry, registryLogger);
-            var limiter = new ClientRateLimiter(settings.Registry.QueryRate, settings.Registry.QueryBurst);
             var apiLogger = app.Logger;
             var metrics = new AuthdMetrics();
             app.Use(metrics.Middleware);
@@ -162,7 +168,7 @@ public sealed class AuthServerHost : IAsyncDisposable
                     }
 
                     // docs/registry.md §4.3: a token bucket per client over the public registry paths.
-                    if (IsRegistryPath(context.Request.Path) && context.Connection.RemoteIpAddress is { } client && !limiter.TryAcquire(client, out int retryAfter))
+                    if (IsRegistryPath(context.Request.Path) && context.Connection.RemoteIpAddress is { } client && !state.Limiter.TryAcquire(client, out int retryAfter))
                     {
                         Log.RateLimited(apiLogger, client.ToString(), context.Request.Path);
                         context.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
@@ -172,7 +178,7 @@ public sealed class AuthServerHost : IAsyncDisposable
 
                 return next(context);
             });
-            StatusEndpoints.Map(app, keys, repository, migrations, settings, DateTimeOffset.UtcNow);
+            StatusEndpoints.Map(app, keys, repository, migrations, live, DateTimeOffset.UtcNow);
             KeyEndpoints.Map(app, keys, remote);
             PrivateKeyEndpoints.Map(app, keys);
             AdminKeyEndpoints.Map(app, keys, repository);
@@ -190,7 +196,7 @@ public sealed class AuthServerHost : IAsyncDisposable
             WhitelistEndpoints.Map(app, whitelists, apiLogger);
             WhitelistEndpoints.MapLearning(app, whitelists);
             Web.WhitelistPage.Map(app, apiLogger);
-            var conflicts = new Conflicts.ConflictService(new ConflictRepository(database), settings, app.Services.GetRequiredService<ILogger<Conflicts.ConflictService>>(), metrics);
+            var conflicts = new Conflicts.ConflictService(new ConflictRepository(database), live, app.Services.GetRequiredService<ILogger<Conflicts.ConflictService>>(), metrics);
             ConflictEndpoints.Map(app, conflicts);
             var conflictMaintenance = new Conflicts.ConflictMaintenance(conflicts, apiLogger);
             app.Lifetime.ApplicationStarted.Register(conflictMaintenance.Start);
@@ -200,9 +206,9 @@ public sealed class AuthServerHost : IAsyncDisposable
             var attachments = new Attachments.AttachmentService(
                 new Attachments.AttachmentStore(Attachments.AttachmentStore.CreateBackend(settings.Attachments), new Attachments.AttachmentCipher(masterKey), attachmentRepository,
                     settings.Attachments.Quota),
-                attachmentRepository, settings.Attachments, metrics, attachmentLogger);
+                attachmentRepository, live, metrics, attachmentLogger);
             AttachmentEndpoints.Map(app, attachments);
-            Web.DownloadPages.Map(app, attachments, new Attachments.MailboxProof(attachmentRepository, settings, attachmentLogger), metrics, attachmentLogger);
+            Web.DownloadPages.Map(app, attachments, new Attachments.MailboxProof(attachmentRepository, live, attachmentLogger), metrics, attachmentLogger);
             app.Lifetime.ApplicationStarted.Register(attachments.Start);
             app.Lifetime.ApplicationStopped.Register(() => attachments.DisposeAsync().AsTask().GetAwaiter().GetResult());
 
@@ -217,7 +223,7 @@ public sealed class AuthServerHost : IAsyncDisposable
                     d.CacheTtl.ToString("c", CultureInfo.InvariantCulture), d.MaxStale.ToString("c", CultureInfo.InvariantCulture), d.Timeout.ToString("c", CultureInfo.InvariantCulture));
             }
 
-            var host = new AuthServerHost(app, database, masterKey, settings, keys, connectionLogging) { Metrics = metrics };
+            var host = new AuthServerHost(app, database, masterKey, settings, keys, connectionLogging, state) { Metrics = metrics };
             if (settings.MetricsListen is { } metricsEndpoint)
             {
                 host._metricsListener = new Hosting.Metrics.MetricsListener(metricsEndpoint, metrics.Registry);
@@ -233,6 +239,24 @@ public sealed class AuthServerHost : IAsyncDisposable
             masterKey.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Puts reloaded settings (SIGHUP) in force: the next request, observation, mail and connection uses them; requests in
+    /// flight finish under the ones they began with and no connection is dropped. The public rate limit starts afresh
+    /// when its rate or burst changed. What is built at start stays until a restart (<see cref="LiveSettings.RestartOnly"/>).
+    /// </summary>
+    public void Reload(AuthSettings next)
+    {
+        ArgumentNullException.ThrowIfNull(next);
+        var running = _state.Live.Current;
+        _state.Access = new AccessPolicy(next.Access, AccessPolicy.CurrentUid());
+        if (next.Registry.QueryRate != running.Registry.QueryRate || next.Registry.QueryBurst != running.Registry.QueryBurst)
+        {
+            _state.Limiter = new ClientRateLimiter(next.Registry.QueryRate, next.Registry.QueryBurst);
+        }
+
+        _state.Live.Replace(next);
     }
 
     /// <summary>Completes when SIGTERM or SIGINT asks the process to stop.</summary>
@@ -272,4 +296,17 @@ public sealed class AuthServerHost : IAsyncDisposable
 
     private static bool IsRegistryPath(PathString path) =>
         path.StartsWithSegments(RegistryPages.Prefix, StringComparison.Ordinal) || path.StartsWithSegments("/.well-known/mailfilter/v1/registry", StringComparison.Ordinal);
+
+    // What a reload replaces, read by the listener's middleware on each connection and request.
+    private sealed class LiveState(LiveSettings live, AccessPolicy access, ClientRateLimiter limiter)
+    {
+        private AccessPolicy _access = access;
+        private ClientRateLimiter _limiter = limiter;
+
+        public LiveSettings Live { get; } = live;
+
+        public AccessPolicy Access { get => Volatile.Read(ref _access); set => Volatile.Write(ref _access, value); }
+
+        public ClientRateLimiter Limiter { get => Volatile.Read(ref _limiter); set => Volatile.Write(ref _limiter, value); }
+    }
 }

@@ -110,4 +110,13 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 3051, Level = LogLevel.Error, Message = "registry maintenance failed: {Reason}")]
     public static partial void MaintenanceFailed(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 3073, Level = LogLevel.Information, Message = "configuration reloaded from {Path}: requests and connections from now on use it")]
+    public static partial void Reloaded(ILogger logger, string path);
+
+    [LoggerMessage(EventId = 3074, Level = LogLevel.Error, Message = "reload refused, the running settings stay: {Path}: {Error}")]
+    public static partial void ReloadRefused(ILogger logger, string path, string error);
+
+    [LoggerMessage(EventId = 3075, Level = LogLevel.Warning, Message = "reload: {Setting} changed; it takes effect at the next restart (systemctl restart mailfilter-authd)")]
+    public static partial void RestartNeeded(ILogger logger, string setting);
 }

@@ -4,7 +4,6 @@ using MailFilter.AuthServer.Configuration;
 using MailFilter.AuthServer.Data;
 using MailFilter.AuthServer.Keys;
 using MailFilter.Crypto;
-using Microsoft.Extensions.Configuration;
 using Npgsql;
 
 // mailfilter-authd [--config PATH] [--migrate [--json]] [--create-master-key]
@@ -40,7 +39,7 @@ for (int i = 0; i < args.Length; i++)
             Console.WriteLine("""
                 usage: mailfilter-authd [--config PATH] [--migrate [--json] | --schema-status [--json] | --create-master-key | --check-config]
 
-                The MailFilter key authority: runs in the foreground until SIGTERM.
+                The MailFilter key authority: runs in the foreground until SIGTERM; SIGHUP rereads the settings.
                   --config PATH          settings file (INI, [authd] [database] [log]); without it, built-in defaults
                   --migrate              apply pending database migrations and exit (mailfilterctl db migrate runs this)
                   --schema-status        print the database's schema version and the pending migrations (exit 1 if any); apply nothing
@@ -56,31 +55,14 @@ for (int i = 0; i < args.Length; i++)
     }
 }
 
-var configuration = new ConfigurationBuilder();
-if (configPath is not null)
+if (configPath is not null && !File.Exists(configPath))
 {
-    if (!File.Exists(configPath))
-    {
-        Console.Error.WriteLine($"mailfilter-authd: config file {configPath} does not exist");
-        return 78; // EX_CONFIG
-    }
-
-    configuration.AddIniFile(Path.GetFullPath(configPath), optional: false, reloadOnChange: false);
-}
-
-IConfiguration built;
-try
-{
-    built = configuration.Build();
-}
-catch (Exception e) when (e is InvalidDataException or FormatException)
-{
-    Console.Error.WriteLine($"mailfilter-authd: {configPath}: not an INI file: {(e.InnerException ?? e).Message} (use [section] and key = value lines)");
+    Console.Error.WriteLine($"mailfilter-authd: config file {configPath} does not exist");
     return 78; // EX_CONFIG
 }
 
-var settings = AuthSettings.Load(built, out var errors);
-if (errors.Count > 0)
+var file = AuthdConfigFile.Load(configPath, out var errors);
+if (file is null)
 {
     foreach (var error in errors)
     {
@@ -90,6 +72,7 @@ if (errors.Count > 0)
     return 78; // EX_CONFIG
 }
 
+var settings = file.Settings;
 if (checkOnly)
 {
     Console.WriteLine($"mailfilter-authd: {configPath ?? "built-in defaults"}: valid");
@@ -161,6 +144,13 @@ try
 
     await using var host = await AuthServerHost.StartAsync(settings);
     var notify = new MailFilter.Hosting.SdNotify();
+    var reloader = new ConfigReloader(configPath, file, host, notify);
+    // SIGHUP would end the process by default; handled, it rereads the file off the signal thread.
+    using var hangup = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGHUP, context =>
+    {
+        context.Cancel = true;
+        _ = Task.Run(reloader.Reload);
+    });
     notify.Ready("serving keys");
     using var stopping = new CancellationTokenSource();
     var watchdog = notify.RunWatchdogAsync(stopping.Token);

@@ -11,7 +11,7 @@ namespace MailFilter.AuthServer.Tests;
 public sealed class AccessTests(PostgresFixture fixture) : IClassFixture<PostgresFixture>
 {
     // A client running as `nobody` through runuser: the kernel, not the client, reports its uid to authd.
-    private const string Client = """
+    internal const string Client = """
         import socket, sys
         s = socket.socket(socket.AF_UNIX)
         s.connect(sys.argv[1])
@@ -126,7 +126,7 @@ public sealed class AccessTests(PostgresFixture fixture) : IClassFixture<Postgre
         Assert.NotNull(await a.Client.GetCurrentKeyAsync("new@example.test", KeyUse.Sign));
     }
 
-    private static async Task<(int Status, string Body)> AsNobodyAsync(AuthdInstance server, string path)
+    internal static async Task<(int Status, string Body)> AsNobodyAsync(AuthdInstance server, string path)
     {
         var script = Path.Combine(server.Directory, "client.py");
         await File.WriteAllTextAsync(script, Client);

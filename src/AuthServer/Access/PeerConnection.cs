@@ -15,7 +15,7 @@ public static class PeerConnection
 {
     private const string ItemKey = "mailfilter.peer";
 
-    public static Func<ConnectionDelegate, ConnectionDelegate> Middleware(AccessPolicy policy, ILogger logger) => next => async connection =>
+    public static Func<ConnectionDelegate, ConnectionDelegate> Middleware(Func<AccessPolicy> policy, ILogger logger) => next => async connection =>
     {
         var socket = connection.Features.Get<IConnectionSocketFeature>()?.Socket;
         if (socket is null)
@@ -25,7 +25,8 @@ public static class PeerConnection
         }
 
         var peer = PeerCredentials.Read(socket);
-        var role = policy.RoleOf(peer);
+        // The policy in force when the connection opens (a reload applies to connections opened after it).
+        var role = policy().RoleOf(peer);
         connection.Items[ItemKey] = new PeerContext(peer, role);
         if (role == PeerRole.None)
         {

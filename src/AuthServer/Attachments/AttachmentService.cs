@@ -17,25 +17,26 @@ public sealed class AttachmentService : IAsyncDisposable
     private const int MaxListLimit = 10_000;
 
     private readonly AttachmentRepository _repository;
-    private readonly AttachmentSettings _settings;
+    private readonly LiveSettings _live;
     private readonly AuthdMetrics _metrics;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stopping = new();
     private readonly SemaphoreSlim _gcRunning = new(1, 1);
     private Task? _gcLoop;
 
-    public AttachmentService(AttachmentStore store, AttachmentRepository repository, AttachmentSettings settings, AuthdMetrics metrics, ILogger logger)
+    public AttachmentService(AttachmentStore store, AttachmentRepository repository, LiveSettings settings, AuthdMetrics metrics, ILogger logger)
     {
         Store = store;
         _repository = repository;
-        _settings = settings;
+        _live = settings;
         _metrics = metrics;
         _logger = logger;
     }
 
     public AttachmentStore Store { get; }
 
-    public AttachmentSettings Settings => _settings;
+    /// <summary>The running [attachments] settings (a reload replaces them for the next request).</summary>
+    public AttachmentSettings Settings => _live.Current.Attachments;
 
     public AttachmentRepository Repository => _repository;
 
@@ -46,9 +47,9 @@ public sealed class AttachmentService : IAsyncDisposable
     {
         var sha256 = AttachmentInput.Sha256(sha256Text);
         long size = contentLength ?? throw new ApiException(411, "bad-request", "Content-Length is required");
-        if (size > _settings.MaxFileSize)
+        if (size > Settings.MaxFileSize)
         {
-            throw new ApiException(413, "too_large", $"the content is larger than [attachments] max_file_size ({_settings.MaxFileSize} bytes)");
+            throw new ApiException(413, "too_large", $"the content is larger than [attachments] max_file_size ({Settings.MaxFileSize} bytes)");
         }
 
         var row = await StoreAsync(sha256, sha256Text, body, size, cancellationToken);
@@ -77,13 +78,13 @@ public sealed class AttachmentService : IAsyncDisposable
             ContentType: AttachmentInput.ContentType(f.ContentType),
             f.Size,
             Follow: f.Follow is null or "pinned" ? "pinned" : f.Follow == "latest" ? "latest" : throw ApiException.BadRequest("follow must be pinned or latest"))).ToList();
-        int days = request.ExpiresInDays ?? _settings.ExpiryDays;
+        int days = request.ExpiresInDays ?? Settings.ExpiryDays;
         if (days is < 1 or > 3650)
         {
             throw ApiException.BadRequest("expiresInDays: 1 to 3650");
         }
 
-        int? limit = request.DownloadLimit ?? _settings.DownloadLimit;
+        int? limit = request.DownloadLimit ?? Settings.DownloadLimit;
         if (limit is < 1 or > 1_000_000)
         {
             throw ApiException.BadRequest("downloadLimit: 1 to 1000000");
@@ -150,7 +151,7 @@ public sealed class AttachmentService : IAsyncDisposable
     }
 
     /// <summary><c>&lt;link_base_url&gt;/a/&lt;token&gt;/&lt;file name, every byte but RFC 3986 unreserved percent-encoded&gt;</c>.</summary>
-    public string LinkFor(string token, string fileName) => $"{_settings.LinkBaseUrl}{AttachmentRoutes.Download}/{token}/{Uri.EscapeDataString(fileName)}";
+    public string LinkFor(string token, string fileName) => $"{Settings.LinkBaseUrl}{AttachmentRoutes.Download}/{token}/{Uri.EscapeDataString(fileName)}";
 
     public async Task<GrantList> ListAsync(string? sender, string? recipient, string? sha256, string? state, string? limitText, CancellationToken cancellationToken)
     {
@@ -252,9 +253,9 @@ public sealed class AttachmentService : IAsyncDisposable
         var ofSha = AttachmentInput.Sha256(of, "of");
         var sha256 = AttachmentInput.Sha256(sha256Text);
         long size = contentLength ?? throw new ApiException(411, "bad-request", "Content-Length is required");
-        if (size > _settings.MaxFileSize)
+        if (size > Settings.MaxFileSize)
         {
-            throw new ApiException(413, "too_large", $"the content is larger than [attachments] max_file_size ({_settings.MaxFileSize} bytes)");
+            throw new ApiException(413, "too_large", $"the content is larger than [attachments] max_file_size ({Settings.MaxFileSize} bytes)");
         }
 
         var existing = await _repository.ListGrantsAsync(owner, null, ofSha, null, null, null, 1, cancellationToken);
@@ -292,9 +293,9 @@ public sealed class AttachmentService : IAsyncDisposable
         await _gcRunning.WaitAsync(cancellationToken);
         try
         {
-            int grants = await _repository.ReleaseGrantsAsync(_settings.ReleasedRetention, dryRun, cancellationToken);
+            int grants = await _repository.ReleaseGrantsAsync(Settings.ReleasedRetention, dryRun, cancellationToken);
             int documents = await _repository.ReleaseDocumentsAsync(dryRun, cancellationToken);
-            var (deleted, bytes) = await _repository.DeleteUnreferencedAsync(_settings.GcGrace, dryRun, row => Store.Backend.DeleteAsync(row.ObjectName, cancellationToken), cancellationToken);
+            var (deleted, bytes) = await _repository.DeleteUnreferencedAsync(Settings.GcGrace, dryRun, row => Store.Backend.DeleteAsync(row.ObjectName, cancellationToken), cancellationToken);
             int proofs = await _repository.DeleteExpiredProofsAsync(dryRun, cancellationToken);
             if (!dryRun)
             {
@@ -317,14 +318,14 @@ public sealed class AttachmentService : IAsyncDisposable
     /// <summary>Starts the periodic collector (gc_interval; none when zero).</summary>
     public void Start()
     {
-        if (_settings.GcInterval <= TimeSpan.Zero)
+        if (Settings.GcInterval <= TimeSpan.Zero)
         {
             return;
         }
 
         _gcLoop = Task.Run(async () =>
         {
-            using var timer = new PeriodicTimer(_settings.GcInterval);
+            using var timer = new PeriodicTimer(Settings.GcInterval);
             while (await timer.WaitForNextTickAsync(_stopping.Token).ConfigureAwait(false))
             {
                 try

@@ -20,35 +20,38 @@ public sealed class MailboxProof
     public const int MaxCodeFailures = 5;
 
     private readonly AttachmentRepository _repository;
-    private readonly AttachmentSettings _settings;
-    private readonly SmtpSubmitter _smtp;
-    private readonly string _mailFrom;
+    private readonly LiveSettings _live;
     private readonly string _host;
     private readonly ILogger _logger;
 
-    public MailboxProof(AttachmentRepository repository, AuthSettings settings, ILogger logger)
+    public MailboxProof(AttachmentRepository repository, LiveSettings settings, ILogger logger)
     {
         _repository = repository;
-        _settings = settings.Attachments;
+        _live = settings;
         _host = System.Net.Dns.GetHostName();
-        _smtp = new SmtpSubmitter(settings.Registry.SmtpHost, settings.Registry.SmtpPort, _host, TimeSpan.FromSeconds(30));
-        _mailFrom = _settings.MailFrom ?? settings.Registry.MailFrom
-            ?? "mailfilter-attachments@" + (settings.LocalDomains.Order(StringComparer.Ordinal).FirstOrDefault() ?? "localhost");
         _logger = logger;
     }
+
+    // Read where used, so a reload (SIGHUP) applies to the next request.
+    private AttachmentSettings Settings => _live.Current.Attachments;
+
+    private string MailFrom => Settings.MailFrom ?? _live.Current.Registry.MailFrom
+        ?? "mailfilter-attachments@" + (_live.Current.LocalDomains.Order(StringComparer.Ordinal).FirstOrDefault() ?? "localhost");
+
+    private SmtpSubmitter Smtp => new(_live.Current.Registry.SmtpHost, _live.Current.Registry.SmtpPort, _host, TimeSpan.FromSeconds(30));
 
     /// <summary>Mails a new code to <paramref name="recipient"/> unless one went out less than code_resend_interval ago; true if mailed now.</summary>
     public async Task<bool> SendCodeAsync(string recipient, string fileName, long grant, CancellationToken cancellationToken)
     {
-        if (await _repository.LastCodeAsync(recipient, cancellationToken) is { } last && DateTime.UtcNow - DateTime.SpecifyKind(last, DateTimeKind.Utc) < _settings.CodeResendInterval)
+        if (await _repository.LastCodeAsync(recipient, cancellationToken) is { } last && DateTime.UtcNow - DateTime.SpecifyKind(last, DateTimeKind.Utc) < Settings.CodeResendInterval)
         {
             return false;
         }
 
         var code = RandomNumberGenerator.GetInt32(0, 100_000_000).ToString("D8", System.Globalization.CultureInfo.InvariantCulture);
-        await _repository.InsertCodeAsync(recipient, CodeHash(recipient, code), Database.Now() + _settings.CodeTtl, cancellationToken);
-        var minutes = Math.Round(_settings.CodeTtl.TotalMinutes).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var message = RegistryMail.Compose(_mailFrom, recipient, "Your code to download an attachment", _host, $"""
+        await _repository.InsertCodeAsync(recipient, CodeHash(recipient, code), Database.Now() + Settings.CodeTtl, cancellationToken);
+        var minutes = Math.Round(Settings.CodeTtl.TotalMinutes).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var message = RegistryMail.Compose(MailFrom, recipient, "Your code to download an attachment", _host, $"""
             Someone (hopefully you) wants to download "{fileName}", an attachment of an encrypted
             message sent to {recipient}. To show that the mailbox is yours, enter this code on the
             download page:
@@ -60,7 +63,7 @@ public sealed class MailboxProof
             """, "MailFilter attachments");
         try
         {
-            await _smtp.SendAsync(_mailFrom, recipient, message, cancellationToken);
+            await Smtp.SendAsync(MailFrom, recipient, message, cancellationToken);
         }
         catch (IOException e)
         {
@@ -82,7 +85,7 @@ public sealed class MailboxProof
         }
 
         var session = RandomNumberGenerator.GetBytes(32);
-        bool ok = await _repository.RedeemCodeAsync(recipient, CodeHash(recipient, code), MaxCodeFailures, SHA256.HashData(session), Database.Now() + _settings.ProofTtl, cancellationToken);
+        bool ok = await _repository.RedeemCodeAsync(recipient, CodeHash(recipient, code), MaxCodeFailures, SHA256.HashData(session), Database.Now() + Settings.ProofTtl, cancellationToken);
         return ok ? System.Buffers.Text.Base64Url.EncodeToString(session) : null;
     }
 
@@ -98,7 +101,7 @@ public sealed class MailboxProof
         return await _repository.SessionRecipientAsync(SHA256.HashData(session), cancellationToken);
     }
 
-    public TimeSpan ProofTtl => _settings.ProofTtl;
+    public TimeSpan ProofTtl => Settings.ProofTtl;
 
     private static byte[] CodeHash(string recipient, string code) => SHA256.HashData(Encoding.UTF8.GetBytes(recipient + "\0" + code));
 }

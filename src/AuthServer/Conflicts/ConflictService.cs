@@ -24,32 +24,33 @@ public sealed class ConflictService
     private const int PruneBatch = 10_000;
 
     private readonly ConflictRepository _repository;
-    private readonly ConflictSettings _settings;
-    private readonly SmtpSubmitter _smtp;
-    private readonly string _noticeFrom;
+    private readonly LiveSettings _live;
     private readonly string _host;
     private readonly ILogger _logger;
     private readonly List<Task> _notices = [];
 
     private readonly AuthdMetrics? _metrics;
 
-    public ConflictService(ConflictRepository repository, AuthSettings settings, ILogger<ConflictService> logger, AuthdMetrics? metrics = null)
+    public ConflictService(ConflictRepository repository, LiveSettings settings, ILogger<ConflictService> logger, AuthdMetrics? metrics = null)
     {
         _metrics = metrics;
         _repository = repository;
-        _settings = settings.Conflicts;
+        _live = settings;
         _host = Dns.GetHostName();
-        _smtp = new SmtpSubmitter(settings.Registry.SmtpHost, settings.Registry.SmtpPort, _host, TimeSpan.FromSeconds(30));
-        _noticeFrom = _settings.NoticeFrom ?? "mailfilter-conflicts@" + (settings.LocalDomains.Order(StringComparer.Ordinal).FirstOrDefault() ?? "localhost");
         _logger = logger;
     }
 
-    public ConflictSettings Settings => _settings;
+    /// <summary>The running [conflicts] settings (a reload replaces them for the next observation).</summary>
+    public ConflictSettings Settings => _live.Current.Conflicts;
+
+    private string NoticeFrom => Settings.NoticeFrom ?? "mailfilter-conflicts@" + (_live.Current.LocalDomains.Order(StringComparer.Ordinal).FirstOrDefault() ?? "localhost");
+
+    private SmtpSubmitter Smtp => new(_live.Current.Registry.SmtpHost, _live.Current.Registry.SmtpPort, _host, TimeSpan.FromSeconds(30));
 
     public async Task<ObservationDecision> ObserveAsync(ObservationRequest request, CancellationToken cancellationToken)
     {
         var o = Check(request);
-        var outcome = await _repository.ObserveAsync(o, _settings.Window, cancellationToken);
+        var outcome = await _repository.ObserveAsync(o, Settings.Window, cancellationToken);
         _metrics?.Observations.Increment(outcome.Action);
         if (outcome.Opened is { } opened)
         {
@@ -179,7 +180,7 @@ public sealed class ConflictService
         int deleted;
         do
         {
-            deleted = await _repository.PruneAsync(_settings.Retention, _settings.HistoryRetention, PruneBatch, cancellationToken);
+            deleted = await _repository.PruneAsync(Settings.Retention, Settings.HistoryRetention, PruneBatch, cancellationToken);
             total += deleted;
         }
         while (deleted > 0 && !cancellationToken.IsCancellationRequested);
@@ -248,13 +249,13 @@ public sealed class ConflictService
             {
                 if (row.State == "resolved")
                 {
-                    await _smtp.SendAsync(_noticeFrom, row.Recipient, ConflictMail.RecipientNotice(_noticeFrom, row, _settings.Window, _host), CancellationToken.None);
+                    await Smtp.SendAsync(NoticeFrom, row.Recipient, ConflictMail.RecipientNotice(NoticeFrom, row, Settings.Window, _host), CancellationToken.None);
                     await _repository.MarkNotifiedAsync(row.Id, CancellationToken.None);
                 }
 
-                if (_settings.Admin is { } admin)
+                if (Settings.Admin is { } admin)
                 {
-                    await _smtp.SendAsync(_noticeFrom, admin, ConflictMail.AdminNotice(_noticeFrom, admin, row, _settings.Window, _host), CancellationToken.None);
+                    await Smtp.SendAsync(NoticeFrom, admin, ConflictMail.AdminNotice(NoticeFrom, admin, row, Settings.Window, _host), CancellationToken.None);
                 }
             }
             catch (Exception e) when (e is IOException or Npgsql.NpgsqlException)

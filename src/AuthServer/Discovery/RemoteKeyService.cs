@@ -25,23 +25,26 @@ public sealed partial class RemoteKeyService : IDisposable
 
     private readonly ConcurrentDictionary<string, PinSnapshot> _memory = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Lazy<Task<PinSnapshot?>>> _inflight = new(StringComparer.Ordinal);
-    private readonly DiscoverySettings _settings;
-    private readonly TimeSpan _memoryTtl;
+    private readonly LiveSettings _live;
     private readonly PinRepository _pins;
     private readonly PeerClient _peers;
     private readonly ILogger _logger;
 
-    public RemoteKeyService(DiscoverySettings settings, TimeSpan memoryTtl, PinRepository pins, PeerClient peers, ILogger<RemoteKeyService> logger)
+    public RemoteKeyService(LiveSettings settings, PinRepository pins, PeerClient peers, ILogger<RemoteKeyService> logger)
     {
-        _settings = settings;
-        _memoryTtl = memoryTtl;
+        _live = settings;
         _pins = pins;
         _peers = peers;
         _logger = logger;
     }
 
+    // [discovery] and [authd] key_cache_ttl as running now (a reload replaces them).
+    private DiscoverySettings Settings => _live.Current.Discovery;
+
+    private TimeSpan MemoryTtl => _live.Current.KeyCacheTtl;
+
     /// <summary>True when the [discovery] map names a peer for the address's domain.</summary>
-    public bool Serves(string canonicalAddress) => _settings.PeerFor(canonicalAddress) is not null;
+    public bool Serves(string canonicalAddress) => Settings.PeerFor(canonicalAddress) is not null;
 
     /// <summary>The pinned current key of <paramref name="use"/>: null if the address has none (or every one is revoked); 503 when the peer does not answer or only an unconfirmed change is left.</summary>
     public async Task<KeyInfo?> GetCurrentAsync(string address, KeyUse use, CancellationToken cancellationToken)
@@ -120,9 +123,9 @@ public sealed partial class RemoteKeyService : IDisposable
     /// </summary>
     private async Task<PinSnapshot> GetAsync(string address, KeyId? kid, CancellationToken cancellationToken)
     {
-        var peer = _settings.PeerFor(address) ?? throw new InvalidOperationException($"no discovery peer for {address}");
+        var peer = Settings.PeerFor(address) ?? throw new InvalidOperationException($"no discovery peer for {address}");
         var now = DateTime.UtcNow;
-        if (_memory.TryGetValue(address, out var memory) && now - memory.LoadedAt < _memoryTtl && IsFresh(memory, now) && memory.Lists(kid))
+        if (_memory.TryGetValue(address, out var memory) && now - memory.LoadedAt < MemoryTtl && IsFresh(memory, now) && memory.Lists(kid))
         {
             return memory;
         }
@@ -135,7 +138,7 @@ public sealed partial class RemoteKeyService : IDisposable
 
         string why;
         bool justFailed = false;
-        if (snapshot.State is { } state && now - state.AttemptedAt < _settings.RefetchInterval)
+        if (snapshot.State is { } state && now - state.AttemptedAt < Settings.RefetchInterval)
         {
             why = $"{Source(peer)} was asked {Seconds(now - state.AttemptedAt)} ago" + (state.LastError is { } e ? $" and failed: {e}" : string.Empty);
         }
@@ -164,7 +167,7 @@ public sealed partial class RemoteKeyService : IDisposable
     /// <summary>The last answer while it is younger than max_stale; logged (once per failed fetch, not per lookup) when it is past cache_ttl.</summary>
     private PinSnapshot Stale(PinSnapshot snapshot, DateTime now, KeyId? kid, string why, bool justFailed)
     {
-        if (snapshot.Age(now) is not { } age || age >= _settings.MaxStale)
+        if (snapshot.Age(now) is not { } age || age >= Settings.MaxStale)
         {
             throw Unavailable($"{snapshot.Address}: no usable answer from the discovery peer: {why}");
         }
@@ -246,7 +249,7 @@ public sealed partial class RemoteKeyService : IDisposable
     }
 
     private bool IsFresh(PinSnapshot snapshot, DateTime now) =>
-        snapshot.Age(now) is { } age && age < (snapshot.State!.Found ? _settings.CacheTtl : _settings.NegativeTtl);
+        snapshot.Age(now) is { } age && age < (snapshot.State!.Found ? Settings.CacheTtl : Settings.NegativeTtl);
 
     private static string Source(Uri peer) => peer.GetLeftPart(UriPartial.Authority);
 

@@ -13,7 +13,7 @@ namespace MailFilter.AuthServer.Endpoints;
 /// <summary>GET /v1/status (docs/authd-api.md §3.6): version, database, key counts, the caller as authd sees it. Service role.</summary>
 public static class StatusEndpoints
 {
-    public static void Map(IEndpointRouteBuilder routes, KeyService keys, KeyRepository repository, MigrationRunner migrations, AuthSettings settings, DateTimeOffset started)
+    public static void Map(IEndpointRouteBuilder routes, KeyService keys, KeyRepository repository, MigrationRunner migrations, LiveSettings settings, DateTimeOffset started)
     {
         routes.MapGet(AuthdRoutes.Status, async context =>
         {
@@ -43,7 +43,7 @@ public static class StatusEndpoints
                 RetiredKeys = stats?.Retired,
                 RevokedKeys = stats?.Revoked,
                 CachedAddresses = keys.CachedEntries,
-                LocalDomains = [.. settings.LocalDomains.Order(StringComparer.Ordinal)],
+                LocalDomains = [.. settings.Current.LocalDomains.Order(StringComparer.Ordinal)],
                 Peer = new PeerInfo
                 {
                     Pid = peer.Credentials.Pid,

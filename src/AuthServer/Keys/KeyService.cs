@@ -23,14 +23,14 @@ public sealed partial class KeyService
     private readonly ConcurrentDictionary<(string Address, KeyUse Use), CachedKeys> _cache = new();
     private readonly KeyRepository _repository;
     private readonly KeySealer _sealer;
-    private readonly AuthSettings _settings;
+    private readonly LiveSettings _live;
     private readonly ILogger _logger;
 
-    public KeyService(KeyRepository repository, KeySealer sealer, AuthSettings settings, ILogger<KeyService> logger)
+    public KeyService(KeyRepository repository, KeySealer sealer, LiveSettings settings, ILogger<KeyService> logger)
     {
         _repository = repository;
         _sealer = sealer;
-        _settings = settings;
+        _live = settings;
         _logger = logger;
     }
 
@@ -44,7 +44,7 @@ public sealed partial class KeyService
 
     public static string DomainOf(string canonicalAddress) => canonicalAddress[(canonicalAddress.LastIndexOf('@') + 1)..];
 
-    public bool IsLocal(string canonicalAddress) => _settings.LocalDomains.Contains(DomainOf(canonicalAddress));
+    public bool IsLocal(string canonicalAddress) => _live.Current.LocalDomains.Contains(DomainOf(canonicalAddress));
 
     /// <summary>The current key, created on first use when <paramref name="create"/>, the domain is local and creation is enabled; null otherwise.</summary>
     public async Task<KeyInfo?> GetCurrentAsync(string address, KeyUse use, bool create, CancellationToken cancellationToken)
@@ -151,7 +151,7 @@ public sealed partial class KeyService
 
     private async Task<KeyRow?> CreateOnFirstUseAsync(string address, KeyUse use, CancellationToken cancellationToken)
     {
-        if (!_settings.CreateOnFirstUse || !IsLocal(address))
+        if (!_live.Current.CreateOnFirstUse || !IsLocal(address))
         {
             return null;
         }
@@ -170,7 +170,7 @@ public sealed partial class KeyService
 
     private async Task<CachedKeys> GetCachedAsync(string address, KeyUse use, CancellationToken cancellationToken)
     {
-        if (_cache.TryGetValue((address, use), out var cached) && DateTime.UtcNow - cached.LoadedAt < _settings.KeyCacheTtl)
+        if (_cache.TryGetValue((address, use), out var cached) && DateTime.UtcNow - cached.LoadedAt < _live.Current.KeyCacheTtl)
         {
             return cached;
         }

@@ -19,23 +19,26 @@ public sealed class AddressRegistrationService
     private const int MaxCodeFailures = 5;
 
     private readonly AddressRegistrationRepository _repository;
-    private readonly RegistrySettings _settings;
-    private readonly IReadOnlySet<string> _localDomains;
-    private readonly SmtpSubmitter _smtp;
-    private readonly string _mailFrom;
+    private readonly LiveSettings _live;
     private readonly string _host;
     private readonly ILogger _logger;
 
-    public AddressRegistrationService(AddressRegistrationRepository repository, AuthSettings settings, ILogger logger)
+    public AddressRegistrationService(AddressRegistrationRepository repository, LiveSettings settings, ILogger logger)
     {
         _repository = repository;
-        _settings = settings.Registry;
-        _localDomains = settings.LocalDomains;
+        _live = settings;
         _host = System.Net.Dns.GetHostName();
-        _smtp = new SmtpSubmitter(_settings.SmtpHost, _settings.SmtpPort, _host, TimeSpan.FromSeconds(30));
-        _mailFrom = _settings.MailFrom ?? "mailfilter-registry@" + (_localDomains.Order(StringComparer.Ordinal).FirstOrDefault() ?? "localhost");
         _logger = logger;
     }
+
+    // Read where used, so a reload (SIGHUP) applies to the next request.
+    private RegistrySettings Settings => _live.Current.Registry;
+
+    private IReadOnlySet<string> LocalDomains => _live.Current.LocalDomains;
+
+    private string MailFrom => Settings.MailFrom ?? "mailfilter-registry@" + (LocalDomains.Order(StringComparer.Ordinal).FirstOrDefault() ?? "localhost");
+
+    private SmtpSubmitter Smtp => new(Settings.SmtpHost, Settings.SmtpPort, _host, TimeSpan.FromSeconds(30));
 
     public async Task<AddressRecord?> GetAsync(string address, CancellationToken cancellationToken) =>
         await _repository.GetAsync(KeyService.Canonical(address), cancellationToken) is { } row ? ToRecord(row) : null;
@@ -66,16 +69,16 @@ public sealed class AddressRegistrationService
                 return (row, false);
             }
 
-            bool mayMail = row.LastMailAt is not { } last || now - DateTime.SpecifyKind(last, DateTimeKind.Utc) >= _settings.ResendInterval;
+            bool mayMail = row.LastMailAt is not { } last || now - DateTime.SpecifyKind(last, DateTimeKind.Utc) >= Settings.ResendInterval;
             var updated = row with { RegistrationState = "pending", DisplayCompany = company, DisplayName = name, RequestedAt = now, UnboundAt = null };
             if (mayMail)
             {
                 code = RegistrationTokens.NewCode();
                 var (t, hash) = RegistrationTokens.NewToken();
                 token = t;
-                updated = updated with { LastMailAt = now, CodeHash = RegistrationTokens.HashCode(address, code), CodeExpiresAt = now + _settings.TokenTtl, CodeFailures = 0 };
+                updated = updated with { LastMailAt = now, CodeHash = RegistrationTokens.HashCode(address, code), CodeExpiresAt = now + Settings.TokenTtl, CodeFailures = 0 };
                 await AddressRegistrationRepository.VoidTokensAsync(connection, transaction, row.Id, now, cancellationToken);
-                await AddressRegistrationRepository.InsertTokenAsync(connection, transaction, row.Id, "confirm", hash, now + _settings.TokenTtl, cancellationToken);
+                await AddressRegistrationRepository.InsertTokenAsync(connection, transaction, row.Id, "confirm", hash, now + Settings.TokenTtl, cancellationToken);
             }
 
             await AddressRegistrationRepository.UpdateAsync(connection, transaction, updated, cancellationToken);
@@ -85,7 +88,7 @@ public sealed class AddressRegistrationService
 
         if (sent)
         {
-            await MailAsync(address, RegistryMail.Confirmation(_mailFrom, address, code!, Link("/registry/confirm", token!), _settings.TokenTtl, _host), cancellationToken);
+            await MailAsync(address, RegistryMail.Confirmation(MailFrom, address, code!, Link("/registry/confirm", token!), Settings.TokenTtl, _host), cancellationToken);
             Log.AddressSubmitted(_logger, address, actor);
         }
         else if (row.RegistrationState == "pending")
@@ -208,13 +211,13 @@ public sealed class AddressRegistrationService
             var now = Database.Now();
             var (t, hash) = RegistrationTokens.NewToken();
             token = t;
-            await AddressRegistrationRepository.InsertTokenAsync(connection, transaction, row.Id, "manage", hash, now + _settings.ManageTokenTtl, cancellationToken);
+            await AddressRegistrationRepository.InsertTokenAsync(connection, transaction, row.Id, "manage", hash, now + Settings.ManageTokenTtl, cancellationToken);
             var updated = row with { LastReminderAt = now, LastMailAt = now };
             await AddressRegistrationRepository.UpdateAsync(connection, transaction, updated, cancellationToken);
             await AuditLog.WriteAsync(connection, transaction, actor, "address.remind", address, null, null, cancellationToken);
             return updated;
         }, cancellationToken);
-        await MailAsync(address, RegistryMail.Reminder(_mailFrom, address, row.DisplayCompany, row.DisplayName, row.ConfirmedAt, Link("/registry/manage", token!), _host), cancellationToken);
+        await MailAsync(address, RegistryMail.Reminder(MailFrom, address, row.DisplayCompany, row.DisplayName, row.ConfirmedAt, Link("/registry/manage", token!), _host), cancellationToken);
         Log.ReminderSent(_logger, address, actor);
         return ToRecord(row, true);
     }
@@ -223,7 +226,7 @@ public sealed class AddressRegistrationService
     public async Task<int> RunRemindersAsync(CancellationToken cancellationToken)
     {
         int n = 0;
-        foreach (var address in await _repository.DueRemindersAsync(Database.Now() - _settings.ReminderInterval, 1000, cancellationToken))
+        foreach (var address in await _repository.DueRemindersAsync(Database.Now() - Settings.ReminderInterval, 1000, cancellationToken))
         {
             try
             {
@@ -301,14 +304,14 @@ public sealed class AddressRegistrationService
             return updated;
         }, cancellationToken);
         Log.AddressConfirmed(_logger, address, actor);
-        await MailAsync(address, RegistryMail.Success(_mailFrom, address, _host), cancellationToken);
+        await MailAsync(address, RegistryMail.Success(MailFrom, address, _host), cancellationToken);
         return ToRecord(row);
     }
 
     private string RequireLocal(string address)
     {
         var domain = address[(address.LastIndexOf('@') + 1)..];
-        if (!_localDomains.Contains(domain))
+        if (!LocalDomains.Contains(domain))
         {
             throw ApiException.NotFound("not-local", $"{domain} is not a local domain here");
         }
@@ -316,13 +319,13 @@ public sealed class AddressRegistrationService
         return domain;
     }
 
-    private string Link(string path, string token) => $"{_settings.PublicUrl}{path}?token={token}";
+    private string Link(string path, string token) => $"{Settings.PublicUrl}{path}?token={token}";
 
     private async Task MailAsync(string to, string message, CancellationToken cancellationToken)
     {
         try
         {
-            await _smtp.SendAsync(_mailFrom, to, message, cancellationToken);
+            await Smtp.SendAsync(MailFrom, to, message, cancellationToken);
         }
         catch (IOException e)
         {

@@ -20,25 +20,21 @@ public sealed class RegistryService
     private const int MaxRecipients = 1000;
 
     private readonly RegistryRepository _repository;
-    private readonly RegistrySettings _settings;
-    private readonly IReadOnlySet<string> _localDomains;
-    private readonly DiscoverySettings _discovery;
+    private readonly LiveSettings _live;
     private readonly RegistryPeerClient _peers;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
 
-    public RegistryService(RegistryRepository repository, AuthSettings settings, RegistryPeerClient peers, ILogger logger, TimeProvider? time = null)
+    public RegistryService(RegistryRepository repository, LiveSettings settings, RegistryPeerClient peers, ILogger logger, TimeProvider? time = null)
     {
         _repository = repository;
-        _settings = settings.Registry;
-        _localDomains = settings.LocalDomains;
-        _discovery = settings.Discovery;
+        _live = settings;
         _peers = peers;
         _logger = logger;
         _time = time ?? TimeProvider.System;
     }
 
-    public bool IsLocal(string canonicalAddress) => _localDomains.Contains(canonicalAddress[(canonicalAddress.LastIndexOf('@') + 1)..]);
+    public bool IsLocal(string canonicalAddress) => _live.Current.LocalDomains.Contains(canonicalAddress[(canonicalAddress.LastIndexOf('@') + 1)..]);
 
     public async Task<RegisterMessageResponse> RegisterAsync(RegisterMessageRequest request, CancellationToken cancellationToken)
     {
@@ -81,7 +77,7 @@ public sealed class RegistryService
                     Signature = signature,
                     MessageId = request.MessageId?.Trim('<', '>', ' '),
                     RegisteredAt = now,
-                    ExpiresAt = now + _settings.Retention,
+                    ExpiresAt = now + _live.Current.Registry.Retention,
                 }, cancellationToken);
                 if (!inserted)
                 {
@@ -135,7 +131,7 @@ public sealed class RegistryService
         }
 
         var domain = query.Sender[(query.Sender.LastIndexOf('@') + 1)..];
-        if (_discovery.PeerFor(query.Sender) is not { } peer)
+        if (_live.Current.Discovery.PeerFor(query.Sender) is not { } peer)
         {
             return new RegistryAnswer { Result = RegistryAnswer.Unknown, Reason = $"no registry for {domain}" };
         }
