@@ -72,6 +72,16 @@ public sealed partial class RegisteredMailTests(RegistryLab lab) : IClassFixture
         Assert.DoesNotContain("X-Confirmation-No", stored, StringComparison.Ordinal);
         Assert.DoesNotContain("mailfilter-registry=", stored, StringComparison.Ordinal);
         Assert.Equal(0, await lab.CountAsync("SELECT count(*) FROM registrations WHERE sender = 'ivan@example.test'"));
+
+        // mailfilterd remembers "not confirmed" for key_cache_ttl (60 s here): confirmed now, ivan's next message is
+        // still stamped No without a registry call (docs/registry.md §5).
+        await ConfirmAsync(sender, "Ivan", "Example");
+        sent = await lab.SendAsync(sender, [bob], Letter(sender, bob, "confirmed meanwhile", "hello again\r\n"));
+        Assert.True(sent.Accepted, sent + "\n" + lab.Diagnostics);
+        stored = (await lab.WaitForMailAsync(bob, before + 2))[^1];
+        Assert.Contains("confirmed meanwhile", stored, StringComparison.Ordinal);
+        Assert.Contains("\r\nX-Registered: No\r\n", stored, StringComparison.Ordinal);
+        Assert.Equal(0, await lab.CountAsync("SELECT count(*) FROM registrations WHERE sender = 'ivan@example.test'"));
     }
 
     [Fact]

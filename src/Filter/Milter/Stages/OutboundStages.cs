@@ -23,7 +23,7 @@ public static class OutboundStages
             new IntentStage(settings.Policy, settings.Hostname),
             new LinksStage(new AuthdAttachmentStore(authd), keys, spool, logger, metrics),
             new SignStage(keys, time),
-            new RegisterStage(authd),
+            new RegisterStage(authd, settings.KeyCacheTtl, time),
             new EncryptStage(keys, spool, time),
             new ReinjectStage(new SmtpReinjector(settings.Reinject, settings.Hostname), guard, logger),
         ];

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using MailFilter.AuthClient;
 using MailFilter.AuthClient.Protocol;
@@ -15,14 +16,25 @@ namespace MailFilter.Filter.Milter.Stages;
 /// its own signature) and <c>X-Registered: Yes</c> + <c>X-Confirmation-No</c>; anything else <c>X-Registered: No</c>.
 /// The stamps are not signed fields: adding them keeps the signature valid, and encryption carries them inside.
 /// authd unreachable is an <see cref="AuthdUnavailableException"/>: the pipeline tempfails (451 4.7.1).
+/// A sender authd answered "not confirmed" (or "not local") for is remembered for <c>[filter] key_cache_ttl</c>, as keys
+/// are: most senders never register, and their mail then costs no registry call; an address confirmed meanwhile gets
+/// <c>X-Registered: Yes</c> once that time has passed (or after a reload).
 /// </summary>
 public sealed class RegisterStage : IOutboundStage
 {
-    private readonly AuthdClient _authd;
+    // Beyond this many remembered senders the memory is dropped and rebuilt as mail comes.
+    private const int MaxRemembered = 100_000;
 
-    public RegisterStage(AuthdClient authd)
+    private readonly AuthdClient _authd;
+    private readonly TimeSpan _notRegisteredTtl;
+    private readonly TimeProvider _time;
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _notRegistered = new(StringComparer.Ordinal);
+
+    public RegisterStage(AuthdClient authd, TimeSpan? notRegisteredTtl = null, TimeProvider? time = null)
     {
         _authd = authd;
+        _notRegisteredTtl = notRegisteredTtl ?? TimeSpan.FromSeconds(60);
+        _time = time ?? TimeProvider.System;
     }
 
     public string Name => "register";
@@ -39,6 +51,13 @@ public sealed class RegisterStage : IOutboundStage
         if (context.Intent is not { Sign: true } intent || context.Copies.Count == 0 || context.Copies[0].Signature is null)
         {
             headers.Insert(0, RegistryClaim.RegisteredField, "No");
+            return null;
+        }
+
+        if (_notRegistered.TryGetValue(intent.Sender, out var until) && until > _time.GetUtcNow())
+        {
+            headers.Insert(0, RegistryClaim.RegisteredField, "No");
+            context.AddResult("registered=no");
             return null;
         }
 
@@ -72,6 +91,7 @@ public sealed class RegisterStage : IOutboundStage
 
             if (!answer.Registered || answer.ConfirmationNo is null)
             {
+                Remember(intent.Sender);
                 headers.Insert(0, RegistryClaim.RegisteredField, "No");
                 context.AddResult("registered=no");
                 return null;
@@ -86,5 +106,20 @@ public sealed class RegisterStage : IOutboundStage
         headers.Insert(0, RegistryClaim.RegisteredField, "Yes");
         context.AddResult("registered=" + numbers.Count.ToString(CultureInfo.InvariantCulture));
         return null;
+    }
+
+    private void Remember(string sender)
+    {
+        if (_notRegisteredTtl <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        if (_notRegistered.Count >= MaxRemembered)
+        {
+            _notRegistered.Clear();
+        }
+
+        _notRegistered[sender] = _time.GetUtcNow() + _notRegisteredTtl;
     }
 }
