@@ -65,6 +65,11 @@ internal sealed class LmtpConnection
     public async Task RunAsync(CancellationToken abort)
     {
         var reader = PipeReader.Create(_stream, new StreamPipeReaderOptions(bufferSize: 64 * 1024, leaveOpen: true));
+        // One read timeout per connection and kind of read, re-armed for each read and reset after it (a source per
+        // read cost a linked registration and a timer each time): between transactions a stop request (_idle) ends
+        // the wait too; inside one only the timeout and abort do.
+        var idleRead = CancellationTokenSource.CreateLinkedTokenSource(abort, _idle.Token);
+        var transactionRead = CancellationTokenSource.CreateLinkedTokenSource(abort);
         try
         {
             Append(_session.Greeting);
@@ -72,18 +77,30 @@ internal sealed class LmtpConnection
             while (true)
             {
                 ReadResult result;
-                using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(abort, InTransaction ? CancellationToken.None : _idle.Token))
+                var timeout = InTransaction ? transactionRead : idleRead;
+                timeout.CancelAfter(_options.ReadTimeout);
+                try
                 {
-                    timeout.CancelAfter(_options.ReadTimeout);
-                    try
+                    result = await reader.ReadAsync(timeout.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!abort.IsCancellationRequested)
+                {
+                    Append(_stopRequested ? LmtpReplies.ShuttingDown : LmtpReplies.Timeout);
+                    await FlushAsync(abort).ConfigureAwait(false);
+                    return;
+                }
+
+                // Disarms the timer; false when it fired after the read completed, so this source is done: a fresh one.
+                if (!timeout.TryReset())
+                {
+                    timeout.Dispose();
+                    if (timeout == idleRead)
                     {
-                        result = await reader.ReadAsync(timeout.Token).ConfigureAwait(false);
+                        idleRead = CancellationTokenSource.CreateLinkedTokenSource(abort, _idle.Token);
                     }
-                    catch (OperationCanceledException) when (!abort.IsCancellationRequested)
+                    else
                     {
-                        Append(_stopRequested ? LmtpReplies.ShuttingDown : LmtpReplies.Timeout);
-                        await FlushAsync(abort).ConfigureAwait(false);
-                        return;
+                        transactionRead = CancellationTokenSource.CreateLinkedTokenSource(abort);
                     }
                 }
 
@@ -123,6 +140,8 @@ internal sealed class LmtpConnection
         {
             _spool?.Dispose();
             await reader.CompleteAsync().ConfigureAwait(false);
+            idleRead.Dispose();
+            transactionRead.Dispose();
             _idle.Dispose();
         }
     }

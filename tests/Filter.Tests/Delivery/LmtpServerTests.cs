@@ -264,4 +264,36 @@ public sealed class LmtpServerTests : IAsyncLifetime
         n = await socket.ReceiveAsync(buffer);
         Assert.StartsWith("421 4.3.2", Encoding.ASCII.GetString(buffer, 0, n), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task EachReadHasItsOwnTimeoutAndSilencePastItGets421()
+    {
+        await using var listener = new LmtpListener(new LmtpServerOptions
+        {
+            Endpoints = [MilterEndpoint.Parse("inet:127.0.0.1:0")],
+            Session = new LmtpSessionOptions { Hostname = "mx.example.test", MaxMessageSize = 10_000, MaxRecipients = 3, MaxLineLength = 512, MaxErrors = 10 },
+            SpoolMemoryThreshold = 100,
+            ReadTimeout = TimeSpan.FromMilliseconds(1500),
+        }, _handler, NullLogger.Instance);
+        listener.Start();
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await socket.ConnectAsync(listener.BoundEndpoints[0].EndPoint);
+        var buffer = new byte[4096];
+        Assert.StartsWith("220 ", Encoding.ASCII.GetString(buffer, 0, await socket.ReceiveAsync(buffer)), StringComparison.Ordinal);
+
+        // Five commands 400 ms apart: 2 s in all, longer than the timeout, each wait well under it, so the session stays
+        // (also inside a transaction).
+        foreach (var command in new[] { "LHLO postfix.example", "MAIL FROM:<alice@example.test>", "RCPT TO:<bob@example.test>", "RSET", "NOOP" })
+        {
+            await Task.Delay(400);
+            await socket.SendAsync(Encoding.ASCII.GetBytes(command + "\r\n"));
+            var reply = Encoding.ASCII.GetString(buffer, 0, await socket.ReceiveAsync(buffer));
+            Assert.True(reply.StartsWith("250", StringComparison.Ordinal), command + " -> " + reply);
+        }
+
+        var started = DateTime.UtcNow;
+        var last = Encoding.ASCII.GetString(buffer, 0, await socket.ReceiveAsync(buffer));
+        Assert.StartsWith("421 4.4.2", last, StringComparison.Ordinal);
+        Assert.InRange(DateTime.UtcNow - started, TimeSpan.FromMilliseconds(1000), TimeSpan.FromSeconds(10));
+    }
 }
