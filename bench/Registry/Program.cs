@@ -106,7 +106,7 @@ var report = $"""
 
     | operation | per second | p50 | p99 | p99.9 | unexpected answers | target |
     |---|---|---|---|---|---|---|
-    | lookup (public HTTP API) | {lookups.PerSecond.ToString("N0", c)} | {lookups.P50.ToString("0.00", c)} ms | {lookups.P99.ToString("0.00", c)} ms | {lookups.P999.ToString("0.00", c)} ms | {lookups.Failures} | {(lookups.PerSecond >= target ? "meets" : "misses")} |
+    | lookup (public HTTP API) | {lookups.PerSecond.ToString("N0", c)} | {lookups.P50.ToString("0.00", c)} ms | {lookups.P99.ToString("0.00", c)} ms | {lookups.P999.ToString("0.00", c)} ms | {lookups.Failures} | {(rows != 10_000_000 ? "context (the 5,000/s target is at 10 million rows)" : lookups.PerSecond >= target ? "meets" : "misses")} |
     | registration (socket) | {inserts.PerSecond.ToString("N0", c)} | {inserts.P50.ToString("0.00", c)} ms | {inserts.P99.ToString("0.00", c)} ms | {inserts.P999.ToString("0.00", c)} ms | {inserts.Failures} | context |
     """;
 Console.WriteLine(report);
