@@ -145,12 +145,7 @@ try
     await using var host = await AuthServerHost.StartAsync(settings);
     var notify = new MailFilter.Hosting.SdNotify();
     var reloader = new ConfigReloader(configPath, file, host, notify);
-    // SIGHUP would end the process by default; handled, it rereads the file off the signal thread.
-    using var hangup = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGHUP, context =>
-    {
-        context.Cancel = true;
-        _ = Task.Run(reloader.Reload);
-    });
+    using var hangup = MailFilter.Hosting.Hangup.Handle(() => reloader.Reload());
     notify.Ready("serving keys");
     using var stopping = new CancellationTokenSource();
     var watchdog = notify.RunWatchdogAsync(stopping.Token);

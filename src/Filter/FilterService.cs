@@ -32,12 +32,7 @@ internal sealed class FilterService : IHostedService, IDisposable
         string endpoints = string.Join(" ", _daemon.Listener.BoundEndpoints.Select(e => e.Spec));
         Log.Started(_logger, ThisAssembly.Version, endpoints, string.Join(",", _daemon.Pipeline.Stages.Select(s => s.Name)));
         string lmtp = _daemon.Delivery is { } delivery ? "; LMTP on " + string.Join(" ", delivery.Listener.BoundEndpoints.Select(e => e.Spec)) : string.Empty;
-        // SIGHUP would end the process by default; handled, it reloads off the signal thread.
-        _hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
-        {
-            context.Cancel = true;
-            _ = Task.Run(_reloader.Reload);
-        });
+        _hangup = Hangup.Handle(() => _reloader.Reload());
         _notify.Ready($"milter on {endpoints}{lmtp}");
         _watchdog = _notify.RunWatchdogAsync(_stopping.Token);
         return Task.CompletedTask;

@@ -36,7 +36,7 @@ public sealed class ReloadTests(PostgresFixture fixture) : IClassFixture<Postgre
         Assert.Equal(200, (await AccessTests.AsNobodyAsync(a, AuthdRoutes.Status)).Status);
         Assert.Equal(HttpStatusCode.BadRequest, (await _http.GetAsync(url)).StatusCode);
         Assert.Equal((HttpStatusCode)429, (await _http.GetAsync(url)).StatusCode);
-        Assert.Equal(started, (await a.Client.GetStatusAsync()).Started); // the same process, its client's connection kept
+        Assert.Equal(started, (await a.Client.GetStatusAsync()).Started); // the same process: reloaded, not restarted
     }
 
     [Fact]
