@@ -171,12 +171,13 @@ public sealed class PostfixInstance : IAsyncDisposable
     /// <summary>Queue listing (postqueue -j), one JSON object per line.</summary>
     public async Task<string> QueueJsonAsync() => (await ProcessRunner.RunAsync("/usr/sbin/postqueue", "-c", ConfigDirectory, "-j")).Stdout;
 
-    /// <summary>The queue ids Postfix holds now (postqueue -j).</summary>
+    /// <summary>The queue ids Postfix holds now (postqueue -j), each once: showq walks the queue directories one after the
+    /// other, so a message the queue manager moves from incoming to active during the walk is listed in both.</summary>
     public async Task<IReadOnlyList<string>> QueueIdsAsync()
     {
         var json = await QueueJsonAsync();
         return [.. json.Split('\n', StringSplitOptions.RemoveEmptyEntries)
-            .Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement.GetProperty("queue_id").GetString()!)];
+            .Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement.GetProperty("queue_id").GetString()!).Distinct(StringComparer.Ordinal)];
     }
 
     /// <summary>A queued message as postcat(1) shows it (envelope, headers, body), as bytes.</summary>
