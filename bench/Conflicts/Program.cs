@@ -70,7 +70,7 @@ await Sql($"""
     """, "generate whitelists");
 var mailfilterd = await DaemonProcess.StartMailfilterdAsync("unix:" + milterSocket, Path.Combine(directory, "mailfilterd.log"), "--config", config);
 var endpoint = MilterEndpoint.Parse("unix:" + milterSocket);
-var decisions = await RunAsync(clients, duration, async (n, random, record) =>
+var decisions = await ClosedLoop.RunAsync(clients, duration, async (n, random, record) =>
 {
     var milter = await MilterClient.ConnectAsync(endpoint); // lives as long as the worker (the process ends after the run)
     await milter.NegotiateAsync();
@@ -128,7 +128,7 @@ var size = (await postgres.PsqlAsync("mailfilter", "SELECT pg_size_pretty(pg_tot
 Console.WriteLine($"{rows:N0} observations generated in {generate.Elapsed.TotalSeconds:0} s ({size})");
 
 var client = authd.Client;
-var observe = await RunAsync(clients, duration, (n, random, record) => Task.FromResult<Func<Task>>(async () =>
+var observe = await ClosedLoop.RunAsync(clients, duration, (n, random, record) => Task.FromResult<Func<Task>>(async () =>
 {
     int g = random.Next(1, rows + 1);
     int identity = g % identities;
@@ -177,42 +177,3 @@ if (write)
 
 Directory.Delete(directory, recursive: true);
 return 0;
-
-// Runs `clients` workers for `duration` after a 2 s warm-up: each sets itself up once, then runs its step until the end;
-// the step records one sample per operation (latency, whether the answer was the expected one).
-static async Task<Result> RunAsync(int clients, TimeSpan duration, Func<int, Random, Action<double, bool>, Task<Func<Task>>> worker)
-{
-    var warmUp = TimeSpan.FromSeconds(2);
-    var samples = new List<double>[clients];
-    int failures = 0;
-    var start = Stopwatch.GetTimestamp();
-    using var stop = new CancellationTokenSource(warmUp + duration);
-    await Task.WhenAll(Enumerable.Range(0, clients).Select(n => Task.Run(async () =>
-    {
-        var mine = samples[n] = new List<double>(100_000);
-        var step = await worker(n, new Random(n), (ms, ok) =>
-        {
-            if (Stopwatch.GetElapsedTime(start) < warmUp)
-            {
-                return;
-            }
-
-            mine.Add(ms);
-            if (!ok)
-            {
-                Interlocked.Increment(ref failures);
-            }
-        });
-        while (!stop.IsCancellationRequested)
-        {
-            await step();
-        }
-    })));
-    var all = samples.SelectMany(s => s).Order().ToList();
-    return new Result(all.Count / duration.TotalSeconds, Percentiles.Of(all, 50), Percentiles.Of(all, 99), Percentiles.Of(all, 99.9), failures);
-}
-
-internal sealed record Result(double PerSecond, double P50, double P99, double P999, int Failures)
-{
-    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{PerSecond:N0}/s p50 {P50:0.00} ms p99 {P99:0.00} ms p99.9 {P999:0.00} ms wrong {Failures}");
-}

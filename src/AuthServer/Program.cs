@@ -55,12 +55,6 @@ for (int i = 0; i < args.Length; i++)
     }
 }
 
-if (configPath is not null && !File.Exists(configPath))
-{
-    Console.Error.WriteLine($"mailfilter-authd: config file {configPath} does not exist");
-    return 78; // EX_CONFIG
-}
-
 var file = AuthdConfigFile.Load(configPath, out var errors);
 if (file is null)
 {

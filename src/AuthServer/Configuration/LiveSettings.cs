@@ -1,3 +1,5 @@
+using MailFilter.Hosting;
+
 namespace MailFilter.AuthServer.Configuration;
 
 /// <summary>
@@ -23,20 +25,6 @@ public sealed class LiveSettings(AuthSettings initial)
     public void Replace(AuthSettings next) => Volatile.Write(ref _current, next);
 
     /// <summary>The settings that differ between two readings of the file and only a restart applies, as "[section] key".</summary>
-    public static IReadOnlyList<string> RestartOnly(IReadOnlyDictionary<string, string?> running, IReadOnlyDictionary<string, string?> next)
-    {
-        var changed = new List<string>();
-        foreach (var key in running.Keys.Union(next.Keys, StringComparer.OrdinalIgnoreCase).Order(StringComparer.OrdinalIgnoreCase))
-        {
-            running.TryGetValue(key, out var before);
-            next.TryGetValue(key, out var now);
-            if (!string.Equals(before, now, StringComparison.Ordinal) && s_restartOnly.Any(p => key.StartsWith(p, StringComparison.OrdinalIgnoreCase)))
-            {
-                var parts = key.Split(':', 2);
-                changed.Add(parts.Length == 2 ? $"[{parts[0]}] {parts[1]}" : key);
-            }
-        }
-
-        return changed;
-    }
+    public static IReadOnlyList<string> RestartOnly(IReadOnlyDictionary<string, string> running, IReadOnlyDictionary<string, string> next) =>
+        ConfigFile.RestartOnlyChanges(running, next, key => s_restartOnly.Any(p => key.StartsWith(p, StringComparison.OrdinalIgnoreCase)));
 }
