@@ -15,6 +15,10 @@ rm -rf "$results"; mkdir -p "$results"
 
 dotnet restore MailFilter.sln --nologo -v q
 dotnet build MailFilter.sln --no-restore --nologo -v q -c Release -clp:ErrorsOnly
+# The tests start mailfilter-authd as the package ships it (self-contained, ReadyToRun, trimmed: see
+# packaging/publish.sh), so a library part the trimming dropped shows up here, not on a mail server.
+packaging/publish.sh src/AuthServer/MailFilter.AuthServer.csproj mailfilter-authd "$root/artifacts/published/mailfilter-authd"
+export MAILFILTER_AUTHD_PROGRAM="$root/artifacts/published/mailfilter-authd/mailfilter-authd"
 
 # One trx file per test project; the summary is computed from them, not scraped from console text.
 set +e

@@ -65,6 +65,28 @@ internal sealed class NotifiedStart : IAsyncDisposable
         return (Kb("VmRSS:"), Kb("VmHWM:"));
     }
 
+    /// <summary>Resident memory by mapping (/proc/PID/smaps): the file a mapping comes from or its kind ([heap], anonymous),
+    /// largest first, kilobytes: where an idle daemon's memory is.</summary>
+    public IReadOnlyList<(string Mapping, long Kb)> Breakdown()
+    {
+        var totals = new Dictionary<string, long>();
+        string current = "[anonymous]";
+        foreach (var line in File.ReadLines($"/proc/{Pid}/smaps"))
+        {
+            var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (fields.Length >= 5 && fields[0].Contains('-', StringComparison.Ordinal) && !fields[0].EndsWith(':'))
+            {
+                current = fields.Length > 5 ? Path.GetFileName(fields[5]) is { Length: > 0 } name ? name : fields[5] : "[anonymous]";
+            }
+            else if (fields.Length == 3 && fields[0] == "Rss:")
+            {
+                totals[current] = totals.GetValueOrDefault(current) + long.Parse(fields[1], CultureInfo.InvariantCulture);
+            }
+        }
+
+        return totals.OrderByDescending(t => t.Value).Select(t => (t.Key, t.Value)).ToList();
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)

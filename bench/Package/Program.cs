@@ -85,6 +85,11 @@ try
             times.Add(daemon.ToReady.TotalMilliseconds);
             await Task.Delay(TimeSpan.FromSeconds(3)); // idle: timers and the first GC settled
             idle = Math.Max(idle, daemon.Memory().Rss);
+            if (r == runs - 1)
+            {
+                Console.WriteLine($"{Path.GetFileName(executable)} idle, largest mappings (KiB): " +
+                    string.Join(", ", daemon.Breakdown().Take(14).Select(m => $"{m.Mapping} {m.Kb}")));
+            }
         }
 
         times.Sort();

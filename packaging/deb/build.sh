@@ -30,21 +30,15 @@ rm -rf "$work"; mkdir -p "$stage" "$out"
 lib="$stage/usr/lib/mailfilter"
 mkdir -p "$lib"
 
-# Self-contained (the target needs no .NET), ReadyToRun (precompiled: the JIT has less to do at start-up;
-# measured in docs/benchmarks.md), no symbol files. Each program gets its own directory: their dependency
-# closures differ in a few assembly versions (the ASP.NET Core framework against NuGet packages), so one
-# shared directory could load the wrong one. The files they share byte for byte become relative symbolic links
-# to the first program's copy (stored once in the .deb and on disk; the runtime follows them).
+# packaging/publish.sh: self-contained, ReadyToRun, mailfilter-authd trimmed. Each program gets its own directory:
+# their dependency closures differ in a few assembly versions (the ASP.NET Core framework against NuGet packages), so
+# one shared directory could load the wrong one. mailfilterctl's files that mailfilterd has byte for byte become
+# relative symbolic links to mailfilterd's copy (stored once in the .deb and on disk; the runtime follows them).
+# mailfilter-authd shares nothing: its libraries are trimmed, and the runtime (libcoreclr.so, itself identical)
+# loads System.Private.CoreLib from the directory it really lives in, so a linked runtime would give one program
+# the other's library.
 publish() { # project name
-  # --artifacts-path: this build's intermediate files stay in the work directory, apart from the build output
-  # that tests may be running from at the same time.
-  dotnet publish "$root/$1" -c Release -r linux-x64 --self-contained true \
-    -p:PublishReadyToRun=true -p:DebugType=none -p:DebugSymbols=false -p:Version="$version" \
-    --artifacts-path "$work/artifacts" -o "$lib/$2" --nologo -v q -clp:ErrorsOnly
-  # No web content, no appsettings: settings come from /etc/mailfilter/mailfilter.conf only.
-  rm -rf "$lib/$2/wwwroot" "$lib/$2"/appsettings*.json "$lib/$2/web.config"
-  find "$lib/$2" -type f -exec chmod 0644 {} +
-  chmod 0755 "$lib/$2/$2"
+  "$root/packaging/publish.sh" "$root/$1" "$2" "$lib/$2" "$version" "$work/artifacts"
 }
 publish src/Filter/MailFilter.Filter.csproj mailfilterd
 publish src/AuthServer/MailFilter.AuthServer.csproj mailfilter-authd
@@ -60,8 +54,7 @@ dedupe() { # dir reference-dir...
     done
   done
 }
-dedupe mailfilterd mailfilter-authd
-dedupe mailfilterctl mailfilter-authd mailfilterd
+dedupe mailfilterctl mailfilterd
 
 mkdir -p "$stage/usr/bin"
 for p in mailfilterd mailfilter-authd mailfilterctl; do

@@ -1,4 +1,4 @@
-using System.Text.Json;
+using System.Text.Json.Nodes;
 using MailFilter.AuthServer;
 using MailFilter.AuthServer.Configuration;
 using MailFilter.AuthServer.Data;
@@ -89,13 +89,13 @@ try
         var pending = await new MigrationRunner(database).PendingAsync(CancellationToken.None);
         if (json)
         {
-            Console.WriteLine(JsonSerializer.Serialize(new
+            Console.WriteLine(new JsonObject
             {
-                database = settings.Database.ToString(),
-                current,
-                latest = MigrationRunner.LatestVersion,
-                pending = pending.Select(m => new { version = m.Version, name = m.Name }),
-            }));
+                ["database"] = settings.Database.ToString(),
+                ["current"] = current,
+                ["latest"] = MigrationRunner.LatestVersion,
+                ["pending"] = MigrationsJson(pending),
+            }.ToJsonString());
         }
         else
         {
@@ -115,13 +115,13 @@ try
         var result = await new MigrationRunner(database).MigrateAsync(CancellationToken.None);
         if (json)
         {
-            Console.WriteLine(JsonSerializer.Serialize(new
+            Console.WriteLine(new JsonObject
             {
-                database = settings.Database.ToString(),
-                before = result.VersionBefore,
-                after = result.VersionAfter,
-                applied = result.Applied.Select(m => new { version = m.Version, name = m.Name }),
-            }));
+                ["database"] = settings.Database.ToString(),
+                ["before"] = result.VersionBefore,
+                ["after"] = result.VersionAfter,
+                ["applied"] = MigrationsJson(result.Applied),
+            }.ToJsonString());
         }
         else
         {
@@ -186,3 +186,7 @@ catch (Exception e) when (e is IOException or UnauthorizedAccessException or Sys
     Console.Error.WriteLine($"mailfilter-authd: cannot start: {e.Message}");
     return 71; // EX_OSERR
 }
+
+// Written with JsonObject, not the reflection serializer: the shipped program is trimmed (see the project file).
+static JsonArray MigrationsJson(IEnumerable<Migration> migrations) =>
+    new(migrations.Select(m => (JsonNode)new JsonObject { ["version"] = m.Version, ["name"] = m.Name }).ToArray());

@@ -5,7 +5,7 @@ namespace MailFilter.Cli.Tests;
 /// <summary>mailfilterctl config check: both daemons' own checks, shown with file and line.</summary>
 public sealed class ConfigCheckCommandTests
 {
-    private static string AuthdBinary => Lab.Repo.BuildOutput("src/AuthServer", "mailfilter-authd");
+    private static string AuthdBinary => Lab.AuthdInstance.Binary;
 
     private static Task<(int Code, string Out, string Err)> CheckAsync(string config, params string[] extra) =>
         OperationsScratch.RunAsync(["config", "check", "--config", config, "--mailfilterd", OperationsScratch.MailfilterdBinary, "--authd", AuthdBinary, .. extra]);

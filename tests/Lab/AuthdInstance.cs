@@ -62,8 +62,11 @@ public sealed class AuthdInstance : IAsyncDisposable
 
     public string Log => File.Exists(LogPath) ? PostfixInstance.ReadShared(LogPath) : string.Empty;
 
-    /// <summary>The program in the build output.</summary>
-    public static string Binary => Repo.BuildOutput("src/AuthServer", "mailfilter-authd");
+    /// <summary>The program the tests start: the published one that ships (trimmed, self-contained) when
+    /// scripts/test.sh made it and named it in MAILFILTER_AUTHD_PROGRAM, else the one in the build output.</summary>
+    public static string Binary => Environment.GetEnvironmentVariable("MAILFILTER_AUTHD_PROGRAM") is { Length: > 0 } published
+        ? File.Exists(published) ? published : throw new FileNotFoundException($"MAILFILTER_AUTHD_PROGRAM names {published}, which is missing: run packaging/publish.sh", published)
+        : Repo.BuildOutput("src/AuthServer", "mailfilter-authd");
 
     /// <summary>Writes the configuration and puts the master key in place (a new one, or a copy of
     /// <see cref="AuthdOptions.MasterKeyFrom"/>); does not start the daemon.</summary>

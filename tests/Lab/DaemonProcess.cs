@@ -47,7 +47,7 @@ public sealed class DaemonProcess : IAsyncDisposable
     /// <summary>Starts <c>mailfilter-authd</c> like <see cref="StartMailfilterdAsync"/>; <paramref name="readyEndpoint"/> is
     /// its API socket, unix:/path.</summary>
     public static Task<DaemonProcess> StartAuthdAsync(string readyEndpoint, string logPath, params string[] args) =>
-        StartAsync(Repo.BuildOutput("src/AuthServer", "mailfilter-authd"), args, readyEndpoint, logPath, notifyReady: true);
+        StartAsync(AuthdInstance.Binary, args, readyEndpoint, logPath, notifyReady: true);
 
     /// <param name="notifyReady">The program speaks sd_notify: give it a $NOTIFY_SOCKET and wait for READY=1 too.</param>
     public static async Task<DaemonProcess> StartAsync(string executable, IEnumerable<string> args, string readyEndpoint, string logPath, bool notifyReady = false)

@@ -76,7 +76,7 @@ public sealed class PackagingFilesTests : IDisposable
             Assert.True(result.ExitCode == 0, script + ": " + result.Stderr);
         }
 
-        foreach (var script in (string[])["build.sh", "e2e.sh", "completion/mailfilterctl"])
+        foreach (var script in (string[])["build.sh", "e2e.sh", "completion/mailfilterctl", "../publish.sh"])
         {
             var result = await ProcessRunner.RunAsync("/bin/bash", "-n", Path.Combine(s_deb, script));
             Assert.True(result.ExitCode == 0, script + ": " + result.Stderr);
