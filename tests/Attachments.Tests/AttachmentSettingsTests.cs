@@ -60,6 +60,26 @@ public sealed class AttachmentSettingsTests
         Assert.Equal("files@example.test", s.MailFrom);
     }
 
+    [Fact]
+    public void A_world_readable_s3_secret_is_refused()
+    {
+        var secret = Path.GetTempFileName();
+        try
+        {
+            File.SetUnixFileMode(secret, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+            Load($"[attachments]\nstore = s3\ns3_endpoint = http://127.0.0.1:9000\ns3_bucket = b\ns3_access_key = AK\ns3_secret_key_file = {secret}\n", out var errors);
+            Assert.Contains(errors, e => e.Contains($"[attachments] s3_secret_key_file = {secret}: readable by every user (mode 0644): chmod 0640", StringComparison.Ordinal));
+
+            File.SetUnixFileMode(secret, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead);
+            Load($"[attachments]\nstore = s3\ns3_endpoint = http://127.0.0.1:9000\ns3_bucket = b\ns3_access_key = AK\ns3_secret_key_file = {secret}\n", out errors);
+            Assert.Empty(errors);
+        }
+        finally
+        {
+            File.Delete(secret);
+        }
+    }
+
     [Theory]
     [InlineData("store = ftp", "[attachments] store = ftp: use filesystem or s3")]
     [InlineData("path = relative/dir", "not an absolute path")]

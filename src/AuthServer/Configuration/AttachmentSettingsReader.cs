@@ -158,6 +158,12 @@ internal static class AttachmentSettingsReader
             {
                 reader.Error(S, "s3_secret_key_file", settings.S3SecretKeyFile, "no such file");
             }
+            else if (File.GetUnixFileMode(settings.S3SecretKeyFile) is var mode && (mode & (UnixFileMode.OtherRead | UnixFileMode.OtherWrite)) != 0)
+            {
+                // As the master key, and as OpenDKIM does with its signing keys: a secret every local user can read is refused.
+                reader.Error(S, "s3_secret_key_file", settings.S3SecretKeyFile,
+                    $"readable by every user (mode {Convert.ToString((int)mode, 8).PadLeft(4, '0')}): chmod 0640 it, owner root, group mailfilter, and replace the secret at the store (it may have been read)");
+            }
         }
 
         return settings;

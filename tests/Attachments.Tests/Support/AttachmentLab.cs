@@ -62,6 +62,7 @@ public abstract class AttachmentLab : IAsyncLifetime
             S3 = await S3rverInstance.StartAsync(Directory);
             var secret = Path.Combine(Directory, "s3.secret");
             await File.WriteAllTextAsync(secret, S3rverInstance.SecretKey + "\n");
+            File.SetUnixFileMode(secret, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead);
             store = $"""
                 store = s3
                 s3_endpoint = {S3.Endpoint}
