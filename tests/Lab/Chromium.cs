@@ -12,16 +12,18 @@ namespace MailFilter.Lab;
 public sealed class Chromium : IDisposable
 {
     private readonly ChromeDriver _driver;
+    private readonly string _profile;
 
     public Chromium()
     {
         DownloadDirectory = Directory.CreateTempSubdirectory("mailfilter-downloads-").FullName;
+        _profile = Directory.CreateTempSubdirectory("mailfilter-chromium-").FullName;
         var service = ChromeDriverService.CreateDefaultService(Path.GetDirectoryName(Driver)!, Path.GetFileName(Driver));
         service.HideCommandPromptWindow = true;
         service.SuppressInitialDiagnosticInformation = true;
         var options = new ChromeOptions { BinaryLocation = Browser };
         options.AddArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-            "--disable-extensions", "--disable-background-networking", "--user-data-dir=" + Directory.CreateTempSubdirectory("mailfilter-chromium-").FullName);
+            "--disable-extensions", "--disable-background-networking", "--user-data-dir=" + _profile);
         options.AddUserProfilePreference("download.default_directory", DownloadDirectory);
         options.AddUserProfilePreference("download.prompt_for_download", false);
         options.AddUserProfilePreference("safebrowsing.enabled", false);
@@ -32,6 +34,9 @@ public sealed class Chromium : IDisposable
     public static string Browser => File.Exists("/usr/bin/chromium") ? "/usr/bin/chromium" : "/usr/lib/chromium/chromium";
 
     public static string Driver => File.Exists("/usr/bin/chromedriver") ? "/usr/bin/chromedriver" : "/usr/lib/chromium/chromedriver";
+
+    /// <summary>The WebDriver itself, for a test that drives a scripted page element by element.</summary>
+    public IWebDriver WebDriver => _driver;
 
     /// <summary>Where downloads are saved.</summary>
     public string DownloadDirectory { get; }
@@ -116,12 +121,15 @@ public sealed class Chromium : IDisposable
     {
         _driver.Quit();
         _driver.Dispose();
-        try
+        foreach (var directory in (string[])[DownloadDirectory, _profile])
         {
-            Directory.Delete(DownloadDirectory, recursive: true);
-        }
-        catch (IOException)
-        {
+            try
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
         }
     }
 }

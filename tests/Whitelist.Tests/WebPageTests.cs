@@ -1,11 +1,10 @@
 using MailFilter.AuthClient.Protocol;
 using OpenQA.Selenium;
-using OpenQA.Selenium.Chrome;
 using OpenQA.Selenium.Support.UI;
 
 namespace MailFilter.Whitelist.Tests;
 
-/// <summary>A real headless Chromium (Debian's chromium and chromedriver) drives the whitelist page of a real authd: a wrong
+/// <summary>A real headless Chromium (tests/Lab/Chromium: Debian's chromium and chromedriver) drives the whitelist page of a real authd: a wrong
 /// password is refused, then log in, add, remove; the admin's view shows each change.</summary>
 public sealed class WebPageTests(WhitelistAuthd authd) : IClassFixture<WhitelistAuthd>
 {
@@ -13,7 +12,8 @@ public sealed class WebPageTests(WhitelistAuthd authd) : IClassFixture<Whitelist
     public async Task AUserLogsInAddsAndRemovesAnEntryOnThePage()
     {
         await authd.AddUserAsync("webuser", "web password", "kept@example.net");
-        using var browser = StartChromium();
+        using var chromium = new Lab.Chromium();
+        var browser = chromium.WebDriver;
         var wait = new WebDriverWait(browser, TimeSpan.FromSeconds(15));
         browser.Navigate().GoToUrl($"http://127.0.0.1:{authd.PublicPort}{WhitelistRoutes.Page}");
 
@@ -49,15 +49,5 @@ public sealed class WebPageTests(WhitelistAuthd authd) : IClassFixture<Whitelist
         var list = await authd.Client.GetWhitelistAsync("webuser");
         Assert.Equal(3, list.Version);
         Assert.Equal("zed@example.net", Assert.Single(list.Entries).Address);
-    }
-
-    private static ChromeDriver StartChromium()
-    {
-        // Debian's packages, named explicitly so Selenium never looks for (or downloads) a browser or driver of its own.
-        var service = ChromeDriverService.CreateDefaultService("/usr/bin", "chromedriver");
-        service.HideCommandPromptWindow = true;
-        var options = new ChromeOptions { BinaryLocation = "/usr/bin/chromium" };
-        options.AddArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run");
-        return new ChromeDriver(service, options, TimeSpan.FromSeconds(60));
     }
 }
