@@ -76,7 +76,7 @@ try
 
     var rows = new List<string>();
     var mappings = new List<string>();
-    async Task<(double MedianMs, double MaxMs, long IdleRss)> StartupAsync(string executable)
+    async Task<(double MedianMs, double MaxMs, long IdleRss)> StartupAsync(string executable, string form)
     {
         var times = new List<double>();
         long idle = 0;
@@ -88,7 +88,7 @@ try
             idle = Math.Max(idle, daemon.Memory().Rss);
             if (r == runs - 1)
             {
-                var line = $"{Path.GetFileName(executable)} ({(executable.StartsWith(extracted, StringComparison.Ordinal) ? "package" : "build output")}): " +
+                var line = $"{Path.GetFileName(executable)} ({form}): " +
                     string.Join(", ", daemon.Breakdown().Take(12).Select(m => $"{m.Mapping} {m.Kb}"));
                 Console.WriteLine("largest idle mappings, KiB: " + line);
                 mappings.Add(line);
@@ -105,10 +105,10 @@ try
         ("mailfilter-authd", Shipped("mailfilter-authd"), Repo.BuildOutput("src/AuthServer", "mailfilter-authd"), "self-contained, ReadyToRun, trimmed"),
     })
     {
-        var r2r = await StartupAsync(shipped);
+        var r2r = await StartupAsync(shipped, "package");
         Console.WriteLine($"{program} shipped: READY median {r2r.MedianMs:F0} ms (max {r2r.MaxMs:F0}), idle RSS {r2r.IdleRss / 1048576.0:F1} MiB");
         rows.Add($"| {program} | package ({form}) | {r2r.MedianMs:F0} ms | {r2r.MaxMs:F0} ms | {r2r.IdleRss / 1048576.0:F1} MiB |");
-        var jit = await StartupAsync(build);
+        var jit = await StartupAsync(build, "build output");
         Console.WriteLine($"{program} build output: READY median {jit.MedianMs:F0} ms (max {jit.MaxMs:F0}), idle RSS {jit.IdleRss / 1048576.0:F1} MiB");
         rows.Add($"| {program} | build output (framework-dependent, JIT) | {jit.MedianMs:F0} ms | {jit.MaxMs:F0} ms | {jit.IdleRss / 1048576.0:F1} MiB |");
     }

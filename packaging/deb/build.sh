@@ -43,18 +43,11 @@ publish() { # project name
 publish src/Filter/MailFilter.Filter.csproj mailfilterd
 publish src/AuthServer/MailFilter.AuthServer.csproj mailfilter-authd
 publish src/Cli/MailFilter.Cli.csproj mailfilterctl
-dedupe() { # dir reference-dir...
-  local dir=$1; shift
-  (cd "$lib/$dir" && find . -type f ! -name "$dir" ! -name "$dir.*") | while read -r f; do
-    for ref in "$@"; do
-      if [ -f "$lib/$ref/$f" ] && [ ! -L "$lib/$ref/$f" ] && cmp -s "$lib/$dir/$f" "$lib/$ref/$f"; then
-        ln -sfn "../$ref/${f#./}" "$lib/$dir/$f"
-        break
-      fi
-    done
-  done
-}
-dedupe mailfilterctl mailfilterd
+(cd "$lib/mailfilterctl" && find . -type f ! -name 'mailfilterctl' ! -name 'mailfilterctl.*') | while read -r f; do
+  if [ -f "$lib/mailfilterd/$f" ] && cmp -s "$lib/mailfilterctl/$f" "$lib/mailfilterd/$f"; then
+    ln -sfn "../mailfilterd/${f#./}" "$lib/mailfilterctl/$f"
+  fi
+done
 
 mkdir -p "$stage/usr/bin"
 for p in mailfilterd mailfilter-authd mailfilterctl; do

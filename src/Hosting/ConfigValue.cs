@@ -71,6 +71,9 @@ public static class ConfigValue
         }
     }
 
+    /// <summary>A file mode as it is written in the file and by chmod: four octal digits (<c>0640</c>).</summary>
+    public static string FormatMode(UnixFileMode mode) => Convert.ToString((int)mode, 8).PadLeft(4, '0');
+
     public static bool TryParseMode(string text, out UnixFileMode mode)
     {
         mode = default;

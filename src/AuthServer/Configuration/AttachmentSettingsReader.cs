@@ -162,7 +162,7 @@ internal static class AttachmentSettingsReader
             {
                 // As the master key, and as OpenDKIM does with its signing keys: a secret every local user can read is refused.
                 reader.Error(S, "s3_secret_key_file", settings.S3SecretKeyFile,
-                    $"readable by every user (mode {Convert.ToString((int)mode, 8).PadLeft(4, '0')}): chmod 0640 it, owner root, group mailfilter, and replace the secret at the store (it may have been read)");
+                    $"readable by every user (mode {ConfigValue.FormatMode(mode)}): chmod 0640 it, owner root, group mailfilter, and replace the secret at the store (it may have been read)");
             }
         }
 

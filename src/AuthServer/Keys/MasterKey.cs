@@ -65,7 +65,7 @@ public sealed class MasterKey : IDisposable
         if ((mode & groupOrOthers) != 0)
         {
             throw new MasterKeyException(
-                $"master key {path} is accessible by group or others (mode {Convert.ToString((int)mode, 8).PadLeft(4, '0')}): refusing to start; chmod 0600 {path}");
+                $"master key {path} is accessible by group or others (mode {MailFilter.Hosting.ConfigValue.FormatMode(mode)}): refusing to start; chmod 0600 {path}");
         }
 
         byte[] text = File.ReadAllBytes(path);
