@@ -1,3 +1,4 @@
+using MailFilter.Lab;
 using MailFilter.Milter;
 using MailFilter.Milter.Wire;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -8,29 +9,11 @@ namespace MailFilter.Bench.Milter;
 /// The floor of what any milter costs Postfix: negotiates away every step it can (no CONNECT, HELO,
 /// RCPT, DATA, headers, body) and accepts each message at MAIL, so Postfix opens the connection,
 /// negotiates, asks once and sends nothing more. The difference between this and Postfix alone is
-/// Postfix's own per-session milter cost.
+/// Postfix's own per-session milter cost. It runs as its own process (this program, mode <c>null-milter</c>) with
+/// mailfilterd's thread-pool setting, so its CPU time is its own and comparable to mailfilterd's.
 /// </summary>
-internal sealed class NullMilter : MilterHandler, IAsyncDisposable
+internal sealed class NullMilter : MilterHandler
 {
-    private readonly MilterListener _listener;
-
-    public NullMilter(string socketPath)
-    {
-        _listener = new MilterListener(
-            new MilterListenerOptions
-            {
-                Endpoints = [MilterEndpoint.Parse("unix:" + socketPath)],
-                UnixSocketMode = (UnixFileMode)Convert.ToInt32("666", 8),
-            },
-            new MilterOptions(),
-            this,
-            NullLogger.Instance);
-        _listener.Start();
-        Spec = "unix:" + socketPath;
-    }
-
-    public string Spec { get; }
-
     public override MilterFeatures Features { get; } = new()
     {
         Actions = MilterActions.None,
@@ -45,5 +28,42 @@ internal sealed class NullMilter : MilterHandler, IAsyncDisposable
     public override ValueTask<MilterResponse> OnEndOfMessageAsync(MilterContext context, MilterMessage message, CancellationToken cancellationToken) =>
         MilterResponse.ContinueTask;
 
-    public ValueTask DisposeAsync() => _listener.DisposeAsync();
+    /// <summary>The child process's work: listen on <paramref name="socketPath"/> until SIGTERM.</summary>
+    public static async Task<int> ServeAsync(string socketPath)
+    {
+        await using var listener = new MilterListener(
+            new MilterListenerOptions
+            {
+                Endpoints = [MilterEndpoint.Parse("unix:" + socketPath)],
+                UnixSocketMode = (UnixFileMode)Convert.ToInt32("666", 8),
+            },
+            new MilterOptions(),
+            new NullMilter(),
+            NullLogger.Instance);
+        listener.Start();
+        using var stop = new CancellationTokenSource();
+        using var term = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, c =>
+        {
+            c.Cancel = true;
+            stop.Cancel();
+        });
+        await Task.Delay(Timeout.Infinite, stop.Token).ContinueWith(_ => { }, TaskScheduler.Default);
+        return 0;
+    }
+
+    /// <summary>Starts the null milter as a child process listening on <paramref name="socketPath"/>.</summary>
+    public static Task<DaemonProcess> StartAsync(string socketPath, string logPath)
+    {
+        string self = Environment.ProcessPath ?? throw new InvalidOperationException("no process path");
+        // Run through env(1) to give the child mailfilterd's runtime settings: thread-pool workers do not spin before
+        // sleeping, socket continuations run inline (src/Filter's project file and Program.cs).
+        List<string> args = ["DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0", "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1", self];
+        if (Path.GetFileNameWithoutExtension(self) == "dotnet")
+        {
+            args.Add(typeof(NullMilter).Assembly.Location);
+        }
+
+        args.AddRange(["null-milter", socketPath]);
+        return DaemonProcess.StartAsync("/usr/bin/env", args, "unix:" + socketPath, logPath);
+    }
 }

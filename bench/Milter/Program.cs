@@ -6,6 +6,12 @@ using MailFilter.Bench.Milter;
 // whole path (sign, encrypt, delivery through the agent), section bench:pipeline; it needs the Release builds of
 // src/Filter and src/AuthServer. Needs root for the Postfix parts.
 string mode = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
+if (mode == "null-milter")
+{
+    // The Postfix benchmark's null milter, started by it as a child process: bench/Milter null-milter SOCKET.
+    return await NullMilter.ServeAsync(args[1]);
+}
+
 bool quick = args.Contains("--quick");
 var workDir = Directory.CreateTempSubdirectory("mailfilter-bench-").FullName;
 File.SetUnixFileMode(workDir, (UnixFileMode)Convert.ToInt32("755", 8));

@@ -23,6 +23,9 @@ public sealed class PostfixInstance : IAsyncDisposable
 
     public string Root { get; }
 
+    /// <summary>The master process (from its pid file), while the instance runs.</summary>
+    public int? MasterPid => _masterPid;
+
     public string ConfigDirectory => Path.Combine(Root, "conf");
 
     public string QueueDirectory => Path.Combine(Root, "queue");
