@@ -22,7 +22,8 @@ internal static class PipelineBenchmark
     private const string AloneViaAgent = "Postfix alone";
     private const string DkimHeader = "a=ed25519-sha256";
 
-    public sealed record Row(string Config, string Delivery, int Size, double MessagesPerSecond, double MachineMs, double MailfilterdMs, double AuthdMs, double DkimMs);
+    public sealed record Row(string Config, string Delivery, int Size, double MessagesPerSecond, double MachineMs, double MailfilterdMs, double AuthdMs, double DkimMs,
+        double PostfixMs, double PostgresMs);
 
     /// <summary>One configuration: its smtpd_milters, who delivers (Postfix's virtual_transport), the sender, and what
     /// the agent must log for every message (result and decrypted, or null when the agent is not involved).</summary>
@@ -30,11 +31,18 @@ internal static class PipelineBenchmark
 
     public static async Task<List<Row>> RunAsync(IReadOnlyList<(int Size, int Messages)> sizes, int rounds)
     {
+        // Declared before the domain so they are removed after it stopped.
+        using var postfixGroup = CpuGroup.TryCreate("mailfilter-bench-postfix", out string why) ?? throw new InvalidOperationException(why);
+        using var sourceGroup = CpuGroup.TryCreate("mailfilter-bench-smtp-source", out why) ?? throw new InvalidOperationException(why);
+        using var postgresGroup = CpuGroup.TryCreate("mailfilter-bench-postgres", out why) ?? throw new InvalidOperationException(why);
         await using var domain = await MailDomain.StartAsync("example.test", [Sender, Encrypter, Recipient],
             policy: $"sign = always\nencrypt = never\n\n[policy:{Encrypter}]\nencrypt = required",
             store: MailDomainStore.Maildir, logLevel: "information");
         var postfix = domain.Postfix;
         await postfix.PostconfAsync([.. postfix.VirtualMaildirSettings().Select(s => $"{s.Name}={s.Value}")]);
+        postfixGroup.AddTree(postfix.MasterPid ?? throw new InvalidOperationException("Postfix has no master pid"));
+        postgresGroup.AddTree(domain.Postgres.PostmasterPid ?? throw new InvalidOperationException("PostgreSQL has no postmaster pid"));
+        var groups = new Groups(new SmtpSourceRun.Groups(postfixGroup, sourceGroup), postgresGroup);
         // OpenDKIM refuses a configuration under a world-writable directory such as /tmp.
         string dkimDir = Path.Combine(Repo.Root, "artifacts", "bench-opendkim");
         Directory.CreateDirectory(dkimDir);
@@ -58,7 +66,7 @@ internal static class PipelineBenchmark
         {
             foreach (var c in configs)
             {
-                await MeasureAsync(domain, c, pids, size, Math.Min(messages, 50));
+                await MeasureAsync(domain, groups, c, pids, size, Math.Min(messages, 50));
             }
         }
 
@@ -69,7 +77,7 @@ internal static class PipelineBenchmark
             {
                 foreach (var c in configs)
                 {
-                    rows.Add(await MeasureAsync(domain, c, pids, size, messages));
+                    rows.Add(await MeasureAsync(domain, groups, c, pids, size, messages));
                     Console.WriteLine($"  round {round}: {rows[^1]}");
                 }
             }
@@ -78,7 +86,10 @@ internal static class PipelineBenchmark
         return rows;
     }
 
-    private static async Task<Row> MeasureAsync(MailDomain domain, Config c, int[] pids, int size, int messages)
+    /// <summary>The control groups counting Postfix, smtp-source and PostgreSQL.</summary>
+    private sealed record Groups(SmtpSourceRun.Groups Run, CpuGroup Postgres);
+
+    private static async Task<Row> MeasureAsync(MailDomain domain, Groups groups, Config c, int[] pids, int size, int messages)
     {
         var postfix = domain.Postfix;
         await postfix.PostconfAsync($"smtpd_milters={c.Milters}", $"virtual_transport={c.Transport}");
@@ -88,6 +99,7 @@ internal static class PipelineBenchmark
             : Path.Combine(postfix.DeliveryDirectory, "all", "new");
         int logOffset = domain.FilterLog.Length;
         string? problem = null;
+        var postgresBefore = groups.Postgres.Usage;
         var result = await SmtpSourceRun.RunAsync(postfix, maildirNew, pids,
             new SmtpSourceRun.Load(Concurrency, messages, size, c.From, Recipient, Subject),
             file =>
@@ -97,7 +109,9 @@ internal static class PipelineBenchmark
                 {
                     problem = $"{c.Name}: a delivered message lacks \"{c.Header}\":\n{text[..Math.Min(text.Length, 3000)]}";
                 }
-            });
+            },
+            groups.Run);
+        double postgresMs = (groups.Postgres.Usage - postgresBefore).TotalMilliseconds / messages;
         if (problem is not null)
         {
             throw new InvalidOperationException(problem);
@@ -109,7 +123,8 @@ internal static class PipelineBenchmark
         }
 
         return new Row(c.Name, c.Delivery, size, result.MessagesPerSecond, result.MachineCpuMsPerMessage,
-            result.CpuMsPerMessage(0), result.CpuMsPerMessage(1), c.Header == DkimHeader ? result.CpuMsPerMessage(2) : double.NaN);
+            result.CpuMsPerMessage(0), result.CpuMsPerMessage(1), c.Header == DkimHeader ? result.CpuMsPerMessage(2) : double.NaN,
+            result.PostfixCpuMsPerMessage, postgresMs);
     }
 
     /// <summary>Every message of the run went through the agent with the expected outcome (its log line, event 2050:
@@ -171,12 +186,13 @@ internal static class PipelineBenchmark
             `decrypted=yes`). Every row's deliveries are checked in mailfilterd's log (result and decrypted per message) and one
             delivered file for the signature header. Machine CPU is everything the 2 vCPUs did (Postfix, smtp-source, PostgreSQL,
             the daemons, this benchmark's polling) per message; mailfilterd's counts its milter and its agent; authd's its signing,
-            key lookups and unwrapping. Targets (issue 5): sign-only at least 0.75 of Postfix alone; sign + encrypt (with decryption
+            key lookups and unwrapping; Postfix's every Postfix process and PostgreSQL's every server process, each counted by a
+            control group (cgroup cpuacct) the process tree runs in. Targets (issue 5): sign-only at least 0.75 of Postfix alone; sign + encrypt (with decryption
             at delivery) at least 0.6, and ahead of OpenDKIM signing only. Load average after the run: {Machine.LoadAverage()}.
             """);
         sb.AppendLine();
-        sb.AppendLine("| size | configuration | delivery | messages/s: median (min-max) | ratio to Postfix alone (agent) | target | machine CPU ms/message | mailfilterd CPU ms/message | authd CPU ms/message | OpenDKIM CPU ms/message |");
-        sb.AppendLine("|---|---|---|---:|---:|---|---:|---:|---:|---:|");
+        sb.AppendLine("| size | configuration | delivery | messages/s: median (min-max) | ratio to Postfix alone (agent) | target | machine CPU ms/message | Postfix CPU ms/message | mailfilterd CPU ms/message | authd CPU ms/message | PostgreSQL CPU ms/message | OpenDKIM CPU ms/message |");
+        sb.AppendLine("|---|---|---|---:|---:|---|---:|---:|---:|---:|---:|---:|");
         var reading = new List<string>();
         foreach (var (size, _) in sizes)
         {
@@ -199,7 +215,7 @@ internal static class PipelineBenchmark
                     _ => "reference (issue: 0.5-0.6)",
                 };
                 double dkimMs = Percentiles.Median(group.Select(r => r.DkimMs));
-                sb.AppendLine(c, $"| {SizeLabel(size)} | {group.Key.Config} | {group.Key.Delivery} | {rate:F1} ({rates.Min():F1}-{rates.Max():F1}) | {rate / alone:F2} | {target} | {Percentiles.Median(group.Select(r => r.MachineMs)):F2} | {Percentiles.Median(group.Select(r => r.MailfilterdMs)):F3} | {Percentiles.Median(group.Select(r => r.AuthdMs)):F3} | {(double.IsNaN(dkimMs) ? "-" : dkimMs.ToString("F3", c))} |");
+                sb.AppendLine(c, $"| {SizeLabel(size)} | {group.Key.Config} | {group.Key.Delivery} | {rate:F1} ({rates.Min():F1}-{rates.Max():F1}) | {rate / alone:F2} | {target} | {Percentiles.Median(group.Select(r => r.MachineMs)):F2} | {Percentiles.Median(group.Select(r => r.PostfixMs)):F2} | {Percentiles.Median(group.Select(r => r.MailfilterdMs)):F3} | {Percentiles.Median(group.Select(r => r.AuthdMs)):F3} | {Percentiles.Median(group.Select(r => r.PostgresMs)):F3} | {(double.IsNaN(dkimMs) ? "-" : dkimMs.ToString("F3", c))} |");
             }
 
             reading.Add(string.Create(c, $"- **{SizeLabel(size)}**: sign-only {signRatio:F2} of Postfix alone (target 0.75: {Verdict(signRatio >= 0.75)}); sign + encrypt {sealRatio:F2} (target 0.6: {Verdict(sealRatio >= 0.6)}), OpenDKIM signing {dkimRatio:F2} (sign + encrypt ahead of it: {(sealRatio > dkimRatio ? "yes" : "no")}); Postfix's own virtual(8) delivery {Rate("Postfix alone", "virtual(8)") / alone:F2} of the agent path."));

@@ -56,4 +56,7 @@ internal static partial class Log
 
     [LoggerMessage(1016, LogLevel.Error, "conn {ConnectionId}: {QueueId}: the filter's edits need {Missing}, which the MTA did not grant; answering tempfail")]
     public static partial void RightsMissing(ILogger logger, long connectionId, string queueId, MilterActions missing);
+
+    [LoggerMessage(1017, LogLevel.Warning, "conn {ConnectionId}: {QueueId}: recipient <{Recipient}> refused ({Verdict}) on a connection that negotiated no RCPT answers; the whole message gets that answer")]
+    public static partial void RecipientRefusalForMessage(ILogger logger, long connectionId, string queueId, string recipient, MilterResponse verdict);
 }

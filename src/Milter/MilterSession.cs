@@ -241,6 +241,16 @@ internal sealed class MilterSession : IDisposable
 
         // A refusal at RCPT refuses that recipient only; the transaction goes on.
         bool recipientOnly = verdict.Kind is MilterResponseKind.Reject or MilterResponseKind.Tempfail or MilterResponseKind.Reply;
+        if (recipientOnly && !rejectedByMta && Has(MilterProtocolFlags.NoReplyRecipient))
+        {
+            // Under NR_RCPT the MTA keeps every recipient, so this one cannot be refused alone (a handler that negotiated
+            // no RCPT answers and refuses anyway, e.g. after a configuration reload): the whole message is refused with
+            // the same answer at its next reply, at the latest EOM. Never delivered to a recipient the handler refused.
+            _pendingVerdict ??= verdict;
+            Log.RecipientRefusalForMessage(_logger, Context.ConnectionId, Context.QueueId ?? "-", recipient.Address, verdict);
+            return;
+        }
+
         if (recipientOnly)
         {
             await ReplyAsync(MilterCommand.Recipient, verdict, MilterProtocolFlags.NoReplyRecipient, ct);

@@ -19,6 +19,8 @@ public sealed class OutboundPipelineTests : IAsyncDisposable
 
         public Func<EnvelopeAddress, MilterResponse?>? Recipient { get; init; }
 
+        public bool AnswersRecipients { get; init; }
+
         public ValueTask<MilterResponse?> OnRecipientAsync(MilterContext context, EnvelopeAddress recipient, CancellationToken cancellationToken) =>
             ValueTask.FromResult(Recipient?.Invoke(recipient));
 
@@ -46,15 +48,25 @@ public sealed class OutboundPipelineTests : IAsyncDisposable
         }
     }
 
-    private async Task<MilterCheckResult> SendAsync(params IOutboundStage[] stages)
+    private OutboundPipeline Start(params IOutboundStage[] stages)
     {
         var factory = LoggerFactory.Create(b => b.AddProvider(new ListLogger(_log)));
         var pipeline = new OutboundPipeline([.. stages, new TraceStage("mx.example.test")], factory.CreateLogger<OutboundPipeline>());
         _listener = new MilterListener(new MilterListenerOptions { Endpoints = [MilterEndpoint.Parse("unix:" + Path.Combine(_dir, "m.sock"))] }, new MilterOptions(), pipeline, factory.CreateLogger("milter"));
         _listener.Start();
-        await using var client = await MilterClient.ConnectAsync(_listener.BoundEndpoints[0]);
+        return pipeline;
+    }
+
+    private async Task<MilterCheckResult> SendAsync(params IOutboundStage[] stages)
+    {
+        Start(stages);
+        await using var client = await MilterClient.ConnectAsync(_listener!.BoundEndpoints[0]);
         await client.NegotiateAsync();
-        return await client.SendMessageAsync(new MilterTransaction
+        return await SendOneAsync(client);
+    }
+
+    private static Task<MilterCheckResult> SendOneAsync(MilterClient client) =>
+        client.SendMessageAsync(new MilterTransaction
         {
             Sender = "<alice@example.test>",
             Recipients = ["<bob@example.test>", "<blocked@example.net>"],
@@ -64,7 +76,6 @@ public sealed class OutboundPipelineTests : IAsyncDisposable
                 [MilterCommand.EndOfMessage] = new Dictionary<string, string> { ["i"] = "QID42" },
             },
         });
-    }
 
     public async ValueTask DisposeAsync()
     {
@@ -120,11 +131,48 @@ public sealed class OutboundPipelineTests : IAsyncDisposable
     {
         var result = await SendAsync(new Stage("whitelist", _ => null)
         {
+            AnswersRecipients = true,
             Recipient = r => r.Domain == "example.net" ? MilterResponse.WithReply(550, "5.7.1", "not on your whitelist") : null,
         });
         Assert.Contains(result.Steps, s => s.Step == "rcpt <blocked@example.net>" && s.Reply!.Text == "550 5.7.1 not on your whitelist");
         Assert.Equal(MilterReplyCode.Continue, result.Verdict.Code);
         Assert.Contains(_log, l => l.Contains("recipient <blocked@example.net> refused by whitelist", StringComparison.Ordinal));
         Assert.Contains(_log, l => l.StartsWith("QID42: from=<alice@example.test> rcpts=1", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task RecipientsAreAnsweredOnlyWhileAStageRefusesRecipients()
+    {
+        var refusing = new Stage("whitelist", _ => null)
+        {
+            AnswersRecipients = true,
+            Recipient = r => r.Domain == "example.net" ? MilterResponse.WithReply(550, "5.7.1", "not on your whitelist") : null,
+        };
+        var pipeline = Start(new Stage("plain", _ => null));
+
+        // No stage refuses recipients: NR_RCPT, and RCPT gets no answer (one round trip less per message).
+        await using (var client = await MilterClient.ConnectAsync(_listener!.BoundEndpoints[0]))
+        {
+            Assert.True((await client.NegotiateAsync()).Protocol.HasFlag(MilterProtocolFlags.NoReplyRecipient));
+            var result = await SendOneAsync(client);
+            Assert.All(result.Steps.Where(s => s.Step.StartsWith("rcpt", StringComparison.Ordinal)), s => Assert.Null(s.Reply));
+            Assert.Equal(MilterReplyCode.Continue, result.Verdict.Code);
+        }
+
+        // A connection negotiated before a reload that brings in a refusing stage: the refusal it cannot give at RCPT
+        // refuses the whole message.
+        await using var older = await MilterClient.ConnectAsync(_listener.BoundEndpoints[0]);
+        await older.NegotiateAsync();
+        pipeline.ReplaceStages([refusing, new TraceStage("mx.example.test")]);
+        var refused = await SendOneAsync(older);
+        Assert.Equal(new MilterClientReply(MilterReplyCode.ReplyCode, "550 5.7.1 not on your whitelist"), refused.Verdict);
+        Assert.Contains(_log, l => l.Contains("negotiated no RCPT answers", StringComparison.Ordinal));
+
+        // Connections opened after the reload answer each recipient again.
+        await using var newer = await MilterClient.ConnectAsync(_listener.BoundEndpoints[0]);
+        Assert.False((await newer.NegotiateAsync()).Protocol.HasFlag(MilterProtocolFlags.NoReplyRecipient));
+        var answered = await SendOneAsync(newer);
+        Assert.Contains(answered.Steps, s => s.Step == "rcpt <blocked@example.net>" && s.Reply!.Text == "550 5.7.1 not on your whitelist");
+        Assert.Equal(MilterReplyCode.Continue, answered.Verdict.Code);
     }
 }

@@ -40,13 +40,24 @@ public sealed class PostfixInstance : IAsyncDisposable
 
     public string Maillog => File.Exists(MaillogPath) ? ReadShared(MaillogPath) : string.Empty;
 
-    /// <summary>Reads a file Postfix may hold a lock on (.NET's FileShare.Read takes a shared flock that an
-    /// exclusive one refuses; FileShare.ReadWrite takes none).</summary>
+    /// <summary>Reads a file Postfix may hold a lock on. Every FileStream opened by path takes a flock on Linux (a
+    /// shared one for any FileShare but None), which fails while Postfix holds an exclusive lock: seen on the master's
+    /// pid file during start. So the file is opened with open(2) and read through its descriptor, taking no lock.</summary>
     public static string ReadShared(string path)
     {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        int fd = Open(path, 0 /* O_RDONLY */ | 0x80000 /* O_CLOEXEC */);
+        if (fd < 0)
+        {
+            int errno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
+            throw errno == 2 ? new FileNotFoundException($"{path}: no such file", path) : new IOException($"{path}: open failed, errno {errno}");
+        }
+
+        using var stream = new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle((IntPtr)fd, ownsHandle: true), FileAccess.Read);
         return new StreamReader(stream).ReadToEnd();
     }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "open", SetLastError = true)]
+    private static extern int Open([System.Runtime.InteropServices.MarshalAs(System.Runtime.InteropServices.UnmanagedType.LPUTF8Str)] string path, int flags);
 
     public static async Task<PostfixInstance> StartAsync(PostfixOptions? options = null)
     {

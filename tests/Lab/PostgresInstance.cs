@@ -27,6 +27,9 @@ public sealed class PostgresInstance : IAsyncDisposable
 
     public string DataDirectory => Path.Combine(Root, "data");
 
+    /// <summary>The postmaster process (from its pid file), while the cluster runs.</summary>
+    public int? PostmasterPid => _postmasterPid;
+
     /// <summary>Holds the unix socket .s.PGSQL.PORT.</summary>
     public string SocketDirectory => Path.Combine(Root, "socket");
 

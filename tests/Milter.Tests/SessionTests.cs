@@ -129,6 +129,38 @@ public class SessionTests
     }
 
     [Fact]
+    public async Task RecipientRefusedUnderNoReplyRecipientRefusesTheWholeMessageAtEndOfMessage()
+    {
+        // A handler that negotiated no RCPT answers (NR_RCPT) but refuses one anyway, as after a reload that turned the
+        // whitelist on: the MTA keeps every recipient, so the only safe answer is the refusal for the whole message.
+        bool eomCalled = false;
+        var handler = new ScriptedHandler
+        {
+            FeaturesValue = new MilterFeatures { Protocol = new MilterFeatures().Protocol | MilterProtocolFlags.NoReplyRecipient },
+            Recipient = (_, r) => r.Address.StartsWith("reject", StringComparison.Ordinal) ? MilterResponse.WithReply(550, "5.7.1", "not on the list") : MilterResponse.Continue,
+            EndOfMessage = (_, _) =>
+            {
+                eomCalled = true;
+                return Task.FromResult(MilterResponse.Continue);
+            },
+        };
+        await using var server = TestListener.Start(handler);
+        await using var client = await server.ConnectClientAsync();
+        var negotiated = await client.NegotiateAsync();
+        Assert.True(negotiated.Protocol.HasFlag(MilterProtocolFlags.NoReplyRecipient));
+        var result = await client.SendMessageAsync(Tx(null, "<one@x>", "<reject@x>", "<three@x>"));
+
+        Assert.All(result.Steps.Where(s => s.Step.StartsWith("rcpt", StringComparison.Ordinal)), s => Assert.Null(s.Reply));
+        Assert.Equal(new MilterClientReply(MilterReplyCode.ReplyCode, "550 5.7.1 not on the list"), result.Verdict);
+        Assert.False(eomCalled);
+
+        // The next message on the connection starts clean.
+        var next = await client.SendMessageAsync(Tx(null, "<one@x>"));
+        Assert.Equal(MilterReplyCode.Continue, next.Verdict.Code);
+        Assert.True(eomCalled);
+    }
+
+    [Fact]
     public async Task BodyInManyChunksIsReassembledWhole()
     {
         var body = Enumerable.Range(0, 200_000).Select(i => (byte)('a' + i % 26)).ToArray();

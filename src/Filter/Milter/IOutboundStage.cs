@@ -19,7 +19,13 @@ public interface IOutboundStage
     ValueTask<MilterResponse?> OnMailFromAsync(MilterContext context, EnvelopeAddress sender, CancellationToken cancellationToken) =>
         ValueTask.FromResult<MilterResponse?>(null);
 
-    /// <summary>RCPT TO: null to go on, or a reject/tempfail/reply for this recipient only.</summary>
+    /// <summary>Whether the stage may refuse a recipient at RCPT (<see cref="OnRecipientAsync"/>). When no stage does,
+    /// the pipeline tells the MTA not to wait for an answer to each RCPT (SMFIP_NR_RCPT): one round trip less per
+    /// message.</summary>
+    bool AnswersRecipients => false;
+
+    /// <summary>RCPT TO: null to go on, or a reject/tempfail/reply for this recipient only (a stage that refuses says
+    /// so in <see cref="AnswersRecipients"/>).</summary>
     ValueTask<MilterResponse?> OnRecipientAsync(MilterContext context, EnvelopeAddress recipient, CancellationToken cancellationToken) =>
         ValueTask.FromResult<MilterResponse?>(null);
 

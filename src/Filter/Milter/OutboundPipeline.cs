@@ -12,11 +12,11 @@ namespace MailFilter.Filter.Milter;
 /// </summary>
 public sealed class OutboundPipeline : MilterHandler
 {
-    private static readonly MilterFeatures s_features = new()
+    // Outbound decisions are made from MAIL on: the CONNECT and HELO steps are not needed, and skipping them saves
+    // two round trips per SMTP session (Postfix opens one milter connection per session). What they carried comes as
+    // macros at MAIL instead. With no stage that refuses recipients, RCPT needs no answer either (NoReplyRecipient).
+    private static readonly MilterFeatures s_answeringRecipients = new()
     {
-        // Outbound decisions are made from MAIL on: the CONNECT and HELO steps are not needed, and
-        // skipping them saves two round trips per SMTP session (Postfix opens one milter connection per
-        // session). What they carried comes as macros at MAIL instead.
         Protocol = new MilterFeatures().Protocol | MilterProtocolFlags.NoConnect | MilterProtocolFlags.NoHelo,
         // Only the stages listed are replaced; the others keep Postfix's configured lists.
         Macros = new Dictionary<MacroStage, string>
@@ -27,6 +27,12 @@ public sealed class OutboundPipeline : MilterHandler
         },
     };
 
+    private static readonly MilterFeatures s_silentRecipients = new()
+    {
+        Protocol = s_answeringRecipients.Protocol | MilterProtocolFlags.NoReplyRecipient,
+        Macros = s_answeringRecipients.Macros,
+    };
+
     // The stages each message runs through, pinned at MAIL: a reload (SIGHUP) swaps _stages, and a message
     // already started finishes with the stages (and so the policy) it began with.
     private const string StagesItem = "mailfilter.stages";
@@ -35,7 +41,8 @@ public sealed class OutboundPipeline : MilterHandler
     private readonly ILogger _logger;
     private readonly FilterMetrics? _metrics;
 
-    private readonly MilterFeatures _features;
+    private readonly MilterFeatures? _fixedFeatures;
+    private volatile MilterFeatures _features;
 
     public OutboundPipeline(IReadOnlyList<IOutboundStage> stages, ILogger<OutboundPipeline> logger)
         : this(stages, logger, null)
@@ -48,10 +55,17 @@ public sealed class OutboundPipeline : MilterHandler
         _stages = stages;
         _metrics = metrics;
         _logger = logger;
-        _features = features ?? s_features;
+        _fixedFeatures = features;
+        _features = FeaturesFor(stages);
     }
 
+    /// <summary>Read once per milter connection, at negotiation: a reload that adds or removes a stage answering at RCPT
+    /// applies to connections opened after it (a refusal an older connection cannot give at RCPT refuses the whole
+    /// message instead, see MilterSession).</summary>
     public override MilterFeatures Features => _features;
+
+    private MilterFeatures FeaturesFor(IReadOnlyList<IOutboundStage> stages) =>
+        _fixedFeatures ?? (stages.Any(s => s.AnswersRecipients) ? s_answeringRecipients : s_silentRecipients);
 
     public override async ValueTask<MilterResponse> OnMailFromAsync(MilterContext context, EnvelopeAddress sender, CancellationToken cancellationToken)
     {
@@ -96,6 +110,7 @@ public sealed class OutboundPipeline : MilterHandler
     public void ReplaceStages(IReadOnlyList<IOutboundStage> stages)
     {
         ArgumentNullException.ThrowIfNull(stages);
+        _features = FeaturesFor(stages);
         _stages = stages;
     }
 

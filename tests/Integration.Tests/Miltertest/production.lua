@@ -1,5 +1,6 @@
 -- mailfilterd's own negotiation (docs/milter.md): no CONNECT/HELO steps, no replies to headers, body,
--- end of headers, DATA; header values exact. A whole transaction still works and gets the trace header.
+-- end of headers, DATA, and (no whitelist policy configured) RCPT; header values exact. A whole transaction
+-- still works and gets the trace header.
 function fail(msg) mt.echo("FAIL: " .. msg); error(msg) end
 conn = mt.connect(socket)
 if conn == nil then fail("connect failed") end
@@ -8,6 +9,7 @@ if not mt.test_option(conn, SMFIP_NOCONNECT) then fail("NOCONNECT not requested"
 if not mt.test_option(conn, SMFIP_NOHELO) then fail("NOHELO not requested") end
 if not mt.test_option(conn, SMFIP_NR_HDR) then fail("NR_HDR not requested") end
 if not mt.test_option(conn, SMFIP_NR_BODY) then fail("NR_BODY not requested") end
+if not mt.test_option(conn, SMFIP_NR_RCPT) then fail("NR_RCPT not requested") end
 if not mt.test_option(conn, SMFIP_HDR_LEADSPC) then fail("HDR_LEADSPC not requested") end
 if not mt.test_action(conn, SMFIF_SETSYMLIST) then fail("SETSYMLIST not requested") end
 mt.macro(conn, SMFIC_MAIL, "i", "PRODQID1", "{auth_authen}", "alice")

@@ -27,6 +27,8 @@ public sealed class WhitelistStage : IOutboundStage
 
     public string Name => "whitelist";
 
+    public bool AnswersRecipients => true;
+
     public async ValueTask<MilterResponse?> OnRecipientAsync(MilterContext context, EnvelopeAddress recipient, CancellationToken cancellationToken)
     {
         var sender = context.Message?.Sender.Address;
