@@ -18,6 +18,7 @@ public sealed record InboundOptions
     /// <summary>Clock and limits of MailFilter-Signature verification.</summary>
     public SignatureHeaderVerifyOptions Signature { get; init; } = SignatureHeaderVerifyOptions.Default;
 
-    /// <summary>Where the decoded age file and the decrypted message are spooled (owner-only files, deleted on close).</summary>
-    public string SpoolDirectory { get; init; } = Path.GetTempPath();
+    /// <summary>Where the decoded age file and the decrypted message are spooled: memory up to the threshold, else
+    /// owner-only unlinked files.</summary>
+    public SpoolOptions Spool { get; init; } = SpoolOptions.Default;
 }

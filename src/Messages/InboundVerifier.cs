@@ -96,7 +96,9 @@ public sealed class InboundVerifier
         }
 
         // Steps 1 and 2: the MIME layer, the age file to a spool.
-        using var envelope = SpoolFile.Create(_options.SpoolDirectory);
+        // Both spools are about the size of the message (the age file is its base64 decoded; the inner message a little
+        // smaller than that): in memory for most mail.
+        using var envelope = _options.Spool.Create(message.Length);
         var carrier = await CarrierReader.ReadAsync(parsed, envelope, MaxEnvelopeLength, cancellationToken).ConfigureAwait(false);
         if (carrier.Status != CarrierStatus.Carrier)
         {
@@ -107,7 +109,7 @@ public sealed class InboundVerifier
         envelope.Position = 0;
 
         // Steps 3-15. The inner message stays in the spool until every check passed (the opener empties it otherwise).
-        var inner = SpoolFile.Create(_options.SpoolDirectory);
+        var inner = _options.Spool.Create(message.Length);
         OpenedEnvelope opened;
         try
         {

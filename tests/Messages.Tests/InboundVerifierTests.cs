@@ -26,6 +26,56 @@ public sealed class InboundVerifierTests : IDisposable
     }
 
     [Fact]
+    public async Task AnEnvelopeUnderTheMemoryThresholdOpensWithoutTouchingTheSpoolDirectory()
+    {
+        var carrier = await _mail.SealAsync(await _mail.SignAsync(TestMail.Plain()));
+        // A directory that cannot be created (a file is in the way): any spool file would fail the delivery.
+        string blocker = Path.Combine(Path.GetTempPath(), "mailfilter-spool-test-" + Guid.NewGuid().ToString("N"));
+        File.WriteAllText(blocker, "not a directory");
+        try
+        {
+            var verifier = new InboundVerifier(_mail.Resolver, new InboundOptions
+            {
+                LocalDomains = new HashSet<string>(["example.test"], StringComparer.OrdinalIgnoreCase),
+                Spool = new SpoolOptions(1024 * 1024, Path.Combine(blocker, "spool")),
+            });
+            using var result = await verifier.VerifyAsync(new MemoryStream(carrier), _mail.Request());
+            Assert.Equal(InboundVerdict.Pass, result.Verdict);
+            Assert.True(result.Decrypted);
+        }
+        finally
+        {
+            File.Delete(blocker);
+        }
+    }
+
+    [Fact]
+    public async Task AnEnvelopeOverTheMemoryThresholdIsSpooledToFilesThatNeverShowInTheDirectory()
+    {
+        var body = string.Concat(Enumerable.Repeat("a line of the message that makes it longer than the threshold\r\n", 2000));
+        var inner = await _mail.SignAsync(TestMail.Plain(body: body));
+        var carrier = await _mail.SealAsync(inner);
+        string dir = Directory.CreateTempSubdirectory("mailfilter-spool-test-").FullName;
+        try
+        {
+            var verifier = new InboundVerifier(_mail.Resolver, new InboundOptions
+            {
+                LocalDomains = new HashSet<string>(["example.test"], StringComparer.OrdinalIgnoreCase),
+                Spool = new SpoolOptions(16 * 1024, dir),
+            });
+            using var result = await verifier.VerifyAsync(new MemoryStream(carrier), _mail.Request());
+            Assert.Equal(InboundVerdict.Pass, result.Verdict);
+            Assert.IsType<FileStream>(result.Content);
+            Assert.Empty(Directory.EnumerateFileSystemEntries(dir)); // unlinked at once: owner-only, gone with the process
+            Assert.Equal(inner, TestMail.ReadAll(result.Content));
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    [Fact]
     public async Task ACarrierWithoutAnInnerSignatureHeaderPassesOnTheEnvelopeSignature()
     {
         var inner = TestMail.Plain();

@@ -30,7 +30,7 @@ public sealed class DeliveryStack : IAsyncDisposable
         {
             LocalDomains = settings.Policy.LocalDomains,
             Envelope = new EnvelopeOpenOptions { MaxContentLength = d.MaxMessageSize },
-            SpoolDirectory = d.SpoolDirectory,
+            Spool = new SpoolOptions(d.SpoolMemoryThreshold, d.SpoolDirectory),
         });
         Store = d.DovecotLmtp is { } dovecot
             ? new DovecotLmtpStore(dovecot, settings.Hostname, d.DovecotTimeout, d.SpoolDirectory)

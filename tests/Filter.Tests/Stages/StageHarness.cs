@@ -4,6 +4,7 @@ using MailFilter.Crypto.Signing;
 using MailFilter.Filter.Configuration;
 using MailFilter.Filter.Milter;
 using MailFilter.Filter.Milter.Stages;
+using MailFilter.Messages;
 using MailFilter.Milter;
 using MailFilter.Milter.Client;
 using MailFilter.Milter.Wire;

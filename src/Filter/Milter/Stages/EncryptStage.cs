@@ -105,12 +105,12 @@ public sealed class EncryptStage : IOutboundStage
     {
         var message = context.Message;
         var original = context.Copies[0];
-        var carrierBody = _spool.Create(original.BodyLength(message));
+        var carrierBody = _spool.Create(CarrierLength(original.BodyLength(message)));
         try
         {
             foreach (var copy in context.Copies.Where(c => !c.IsOriginal))
             {
-                var output = _spool.Create(copy.BodyLength(message));
+                var output = _spool.Create(CarrierLength(copy.BodyLength(message)));
                 copy.Content = output;
                 await using var body = copy.OpenBody(message);
                 await CarrierWriter.WriteMessageAsync(output, HeadersFor(inner, original, copy), body, Request(intent, messageId, created, copy, keys), context.Signer!, null, cancellationToken);
@@ -191,4 +191,8 @@ public sealed class EncryptStage : IOutboundStage
         // One entry per address: the same recipient named twice (RCPT and alias spelling) is one reader.
         Recipients = [.. copy.Recipients.Select(r => r.Address).Distinct(StringComparer.OrdinalIgnoreCase).Select(a => new EnvelopeRecipient(a, keys[a]))],
     };
+
+    /// <summary>About how long the carrier of a body of <paramref name="bodyLength"/> bytes is: base64 (4/3) plus the
+    /// MIME layer and the envelope's own header.</summary>
+    private static long CarrierLength(long bodyLength) => (bodyLength * 4 / 3) + 4096;
 }

@@ -1,5 +1,6 @@
 using MailFilter.AuthClient;
 using MailFilter.Filter.Configuration;
+using MailFilter.Messages;
 using Microsoft.Extensions.Logging;
 
 namespace MailFilter.Filter.Milter.Stages;
