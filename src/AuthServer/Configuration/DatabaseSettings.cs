@@ -43,6 +43,11 @@ public sealed record DatabaseSettings
             // after their second use: PostgreSQL then skips parsing and planning them.
             MaxAutoPrepare = 64,
             AutoPrepareMinUsages = 2,
+            // authd leaves no session state on a connection (no SET, LISTEN, temporary tables or cursors; advisory locks
+            // are transaction-scoped, the migration's session lock is released in a finally), so returning a
+            // connection to the pool need not reset it: Npgsql's reset is seven statements (RESET ALL, DISCARD ...) run
+            // with the next command, once per API request that touched the database.
+            NoResetOnClose = true,
         };
         if (PasswordFile is not null)
         {
