@@ -10,12 +10,18 @@ public static class ProcessStats
     /// <summary>User + system CPU time of the process, all threads.</summary>
     public static TimeSpan CpuTime(int pid)
     {
-        var stat = File.ReadAllText($"/proc/{pid}/stat");
-        // Fields after the command name (which may contain spaces) start after the last ')'.
-        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        var fields = StatFields(pid);
         long utime = long.Parse(fields[11], CultureInfo.InvariantCulture);
         long stime = long.Parse(fields[12], CultureInfo.InvariantCulture);
         return TimeSpan.FromSeconds((utime + stime) / s_ticksPerSecond);
+    }
+
+    /// <summary>The fields of /proc/PID/stat after the command name (which may contain spaces): [0] is the state, [1] the
+    /// parent's PID, [11] and [12] user and system time in clock ticks.</summary>
+    public static string[] StatFields(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        return stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
     }
 
     /// <summary>CPU time the whole machine spent busy (all CPUs, user + nice + system + irq + softirq),
