@@ -35,44 +35,66 @@ internal sealed class StrictBase64Decoder
         }
 
         int written = 0;
-        // Fast path for what the writer produces: whole lines of complete quanta, decoded by the runtime's vectorized
-        // (and equally strict: alphabet only, no padding unless final) decoder. Anything else goes byte by byte below.
-        while (_count == 0 && _padding == 0 && !_pendingCr && !_ended)
+        while (!input.IsEmpty)
         {
-            int lf = input.IndexOf((byte)'\n');
-            if (lf < 0)
+            // Fast path for what the writer produces: whole lines of complete quanta, decoded by the runtime's vectorized
+            // (and equally strict: alphabet only, no padding unless final) decoder.
+            while (_count == 0 && _padding == 0 && !_pendingCr && !_ended)
             {
-                break;
+                int lf = input.IndexOf((byte)'\n');
+                if (lf < 0)
+                {
+                    break;
+                }
+
+                var line = input[..lf];
+                if (line.Length > 0 && line[^1] == (byte)'\r')
+                {
+                    line = line[..^1];
+                }
+
+                if (line.Length % 4 != 0 || line.IndexOfAnyExcept(s_alphabet) >= 0
+                    || Base64.DecodeFromUtf8(line, output[written..], out int consumed, out int produced, isFinalBlock: false) != OperationStatus.Done
+                    || consumed != line.Length)
+                {
+                    break;
+                }
+
+                written += produced;
+                input = input[(lf + 1)..];
             }
 
-            var line = input[..lf];
-            if (line.Length > 0 && line[^1] == (byte)'\r')
+            // Anything else (a line split between two calls, a quantum across a line break, padding, a line the fast path
+            // refused) goes byte by byte to the end of the line, then the fast path again: input arrives in chunks that
+            // rarely end on a line, and decoding whole chunks byte by byte was most of an envelope's decoding time.
+            int used = DecodeToLineEnd(input, output, ref written);
+            if (used < 0)
             {
-                line = line[..^1];
+                return Fail();
             }
 
-            if (line.Length % 4 != 0 || line.IndexOfAnyExcept(s_alphabet) >= 0
-                || Base64.DecodeFromUtf8(line, output[written..], out int consumed, out int produced, isFinalBlock: false) != OperationStatus.Done
-                || consumed != line.Length)
-            {
-                break;
-            }
-
-            written += produced;
-            input = input[(lf + 1)..];
+            input = input[used..];
         }
 
-        foreach (byte b in input)
+        return written;
+    }
+
+    /// <summary>Decodes byte by byte through the next line break (inclusive) or the end of <paramref name="input"/>; returns
+    /// the bytes consumed, or -1 when the input is not strict base64.</summary>
+    private int DecodeToLineEnd(ReadOnlySpan<byte> input, Span<byte> output, ref int written)
+    {
+        for (int i = 0; i < input.Length; i++)
         {
+            byte b = input[i];
             if (_pendingCr)
             {
                 _pendingCr = false;
                 if (b != (byte)'\n')
                 {
-                    return Fail(); // a bare CR is not a line break (RFC 5322 §2.3)
+                    return -1; // a bare CR is not a line break (RFC 5322 §2.3)
                 }
 
-                continue;
+                return i + 1;
             }
 
             switch (b)
@@ -81,12 +103,12 @@ internal sealed class StrictBase64Decoder
                     _pendingCr = true;
                     continue;
                 case (byte)'\n':
-                    continue;
+                    return i + 1;
                 case (byte)'=':
                     // RFC 4648 §4: "xx==" or "xxx=", and nothing but line breaks after it.
                     if (_count < 2 || _count + _padding >= 4)
                     {
-                        return Fail();
+                        return -1;
                     }
 
                     _padding++;
@@ -95,7 +117,7 @@ internal sealed class StrictBase64Decoder
                         int n = Flush(output[written..]);
                         if (n < 0)
                         {
-                            return Fail();
+                            return -1;
                         }
 
                         written += n;
@@ -107,7 +129,7 @@ internal sealed class StrictBase64Decoder
             int value = s_values[b];
             if (value < 0 || _padding > 0 || _ended)
             {
-                return Fail();
+                return -1;
             }
 
             _accumulator = (_accumulator << 6) | (uint)value;
@@ -121,7 +143,7 @@ internal sealed class StrictBase64Decoder
             }
         }
 
-        return written;
+        return input.Length;
     }
 
     /// <summary>True if the input ended on a complete quantum (padded as RFC 4648 §3.2 requires) and no dangling CR.</summary>
