@@ -16,7 +16,8 @@ public sealed record SpoolOptions(long MemoryThreshold, string Directory)
     /// sized for that at once and grows if the estimate was short).</summary>
     public Stream Create(long expectedLength)
     {
-        if (expectedLength < MemoryThreshold)
+        // A MemoryStream holds at most Array.MaxLength bytes, whatever threshold is configured.
+        if (expectedLength < Math.Min(MemoryThreshold, Array.MaxLength))
         {
             return new MemoryStream((int)Math.Max(expectedLength, 0));
         }

@@ -76,6 +76,28 @@ public sealed class InboundVerifierTests : IDisposable
     }
 
     [Fact]
+    public void AnExpectedLengthPastWhatMemoryCanHoldGoesToAFileWhateverTheThreshold()
+    {
+        string dir = Directory.CreateTempSubdirectory("mailfilter-spool-test-").FullName;
+        try
+        {
+            var spool = new SpoolOptions(long.MaxValue, dir);
+            using (var small = spool.Create(10_000))
+            {
+                Assert.IsType<MemoryStream>(small);
+            }
+
+            using var large = spool.Create(3L << 30); // 3 GiB: no MemoryStream can hold it
+            Assert.IsType<FileStream>(large);
+            Assert.Empty(Directory.EnumerateFileSystemEntries(dir));
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    [Fact]
     public async Task ACarrierWithoutAnInnerSignatureHeaderPassesOnTheEnvelopeSignature()
     {
         var inner = TestMail.Plain();
