@@ -43,6 +43,24 @@ public sealed class PostgresInstance : IAsyncDisposable
 
     public static async Task<PostgresInstance> StartAsync()
     {
+        // A free port can be taken between FreePort's check and the server's bind (test projects run side by side):
+        // that one failure is retried on another port; any other start failure says what the server logged.
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await StartOnceAsync();
+            }
+            catch (PortTakenException) when (attempt < 3)
+            {
+            }
+        }
+    }
+
+    private sealed class PortTakenException(string message) : InvalidOperationException(message);
+
+    private static async Task<PostgresInstance> StartOnceAsync()
+    {
         var bin = FindBinDirectory();
         var root = Directory.CreateTempSubdirectory("mailfilter-pg-").FullName;
         File.SetUnixFileMode(root, (UnixFileMode)Convert.ToInt32("755", 8));
@@ -134,8 +152,14 @@ public sealed class PostgresInstance : IAsyncDisposable
         string options = string.Join(' ',
             $"-p {Port.ToString(CultureInfo.InvariantCulture)}", $"-k {SocketDirectory}", "-c listen_addresses=127.0.0.1",
             "-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off", "-c max_connections=400", "-c shared_buffers=64MB");
-        (await RunAsPostgresAsync("pg_ctl", ["-D", DataDirectory, "-l", LogPath, "-w", "-t", "60", "-o", options, "start"]))
-            .EnsureSuccess("pg_ctl start");
+        var started = await RunAsPostgresAsync("pg_ctl", ["-D", DataDirectory, "-l", LogPath, "-w", "-t", "60", "-o", options, "start"]);
+        if (started.ExitCode != 0)
+        {
+            string log = File.Exists(LogPath) ? File.ReadAllText(LogPath) : "(no server log)";
+            string message = $"pg_ctl start failed with exit code {started.ExitCode} on port {Port.ToString(CultureInfo.InvariantCulture)}: {started.Stderr}{started.Stdout}\nserver log:\n{log}";
+            throw log.Contains("already in use", StringComparison.Ordinal) ? new PortTakenException(message) : new InvalidOperationException(message);
+        }
+
         _postmasterPid = int.Parse(File.ReadLines(Path.Combine(DataDirectory, "postmaster.pid")).First(), CultureInfo.InvariantCulture);
     }
 
