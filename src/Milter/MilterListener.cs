@@ -129,24 +129,24 @@ public sealed class MilterListener : IAsyncDisposable
 
             long id = Interlocked.Increment(ref _nextId);
             Stream stream;
-            if (isUnix)
+            try
             {
-                stream = new NetworkStream(client, ownsSocket: true);
+                stream = OpenStream(client, isUnix);
             }
-            else
+            catch (Exception e) when (e is IOException or SocketException)
             {
-                client.NoDelay = true;
-                TcpQuickAckStream.Arm(client);
-                stream = new TcpQuickAckStream(client);
+                Log.AcceptFailed(_logger, e.Message);
+                client.Dispose();
+                continue;
             }
 
+            // Registered before it starts: a connection can end on another thread before RunConnectionAsync
+            // returns here, and its end removes the entry.
             var connection = new MilterConnection(id, stream, _handler, _options, _logger);
+            var starting = (connection, Task.CompletedTask);
+            _connections[id] = starting;
             var task = RunConnectionAsync(id, connection, stream, _logger.IsEnabled(LogLevel.Debug) ? client.RemoteEndPoint : null);
-            _connections[id] = (connection, task);
-            if (task.IsCompleted)
-            {
-                _connections.TryRemove(id, out _);
-            }
+            _connections.TryUpdate(id, (connection, task), starting);
         }
     }
 
@@ -170,6 +170,16 @@ public sealed class MilterListener : IAsyncDisposable
             _connections.TryRemove(id, out _);
             Log.ConnectionClosed(_logger, id);
         }
+    }
+
+    private static Stream OpenStream(Socket client, bool isUnix)
+    {
+        if (!isUnix)
+        {
+            client.NoDelay = true;
+        }
+
+        return OperatingSystem.IsLinux() ? new EpollSocketStream(client, quickAck: !isUnix) : new NetworkStream(client, ownsSocket: true);
     }
 
     private static void TryDelete(string path)
