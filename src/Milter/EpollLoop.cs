@@ -111,7 +111,7 @@ internal sealed unsafe partial class EpollLoop
                     // so nothing thrown here can stop the loop.
                     if ((flags & (In | RdHup | Hup | Err)) != 0)
                     {
-                        stream.OnReadable(hangUp: (flags & (RdHup | Hup | Err)) != 0);
+                        stream.OnReadable();
                     }
 
                     if ((flags & (Out | Hup | Err)) != 0)

@@ -12,9 +12,10 @@ namespace MailFilter.Milter;
 /// until it has written everything. Over TCP it re-arms TCP_QUICKACK after every read: Postfix writes
 /// a milter packet as a length and then the rest (Nagle holds the second write until the first is
 /// ACKed), and Linux delays ACKs by up to 40 ms, so without it every exchange can stall twice
-/// (benchmark, issue 2). TCP_QUICKACK is not sticky, hence the re-arm.
+/// (benchmark, issue 2). TCP_QUICKACK is not sticky, hence the re-arm. Used for the milter connections
+/// and for mailfilterd's LMTP connections (Linux only; elsewhere <see cref="Open"/> gives a NetworkStream).
 /// </summary>
-internal sealed partial class EpollSocketStream : Stream
+public sealed partial class EpollSocketStream : Stream
 {
     private const int DontWait = 0x40;   // MSG_DONTWAIT: the descriptor itself stays as accepted
     private const int NoSignal = 0x4000; // MSG_NOSIGNAL: a closed peer is EPIPE, not SIGPIPE
@@ -32,10 +33,8 @@ internal sealed partial class EpollSocketStream : Stream
     private readonly Readiness _readable = new();
     private readonly Readiness _writable = new();
     private int _disposed;
-    private bool _drained;
-    private volatile bool _hungUp;
 
-    public EpollSocketStream(Socket socket, bool quickAck)
+    internal EpollSocketStream(Socket socket, bool quickAck)
     {
         _socket = socket;
         _quickAck = quickAck;
@@ -46,6 +45,21 @@ internal sealed partial class EpollSocketStream : Stream
 
         _loop = EpollLoop.Next();
         _token = _loop.Add(Descriptor, this);
+    }
+
+    /// <summary>
+    /// The stream for an accepted connection; it owns the socket. TCP connections get TCP_NODELAY and
+    /// TCP_QUICKACK.
+    /// </summary>
+    public static Stream Open(Socket accepted)
+    {
+        bool tcp = accepted.ProtocolType == ProtocolType.Tcp;
+        if (tcp)
+        {
+            accepted.NoDelay = true;
+        }
+
+        return OperatingSystem.IsLinux() ? new EpollSocketStream(accepted, quickAck: tcp) : new NetworkStream(accepted, ownsSocket: true);
     }
 
     public override bool CanRead => true;
@@ -60,15 +74,7 @@ internal sealed partial class EpollSocketStream : Stream
 
     private int Descriptor => (int)_socket.SafeHandle.DangerousGetHandle();
 
-    internal void OnReadable(bool hangUp)
-    {
-        if (hangUp)
-        {
-            _hungUp = true; // before the notification: a reader that sees it sees this
-        }
-
-        _readable.Notify();
-    }
+    internal void OnReadable() => _readable.Notify();
 
     internal void OnWritable() => _writable.Notify();
 
@@ -78,28 +84,20 @@ internal sealed partial class EpollSocketStream : Stream
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
-
-            // When the last read emptied the socket, a read before the loop signals input would only say
-            // "nothing yet" (one system call per wait saved). Not after a hang-up: its notification may
-            // have come with the data the last read returned, and only a read reports the end of input.
-            if (!_drained || _hungUp)
+            _readable.Reset();
+            int n = Receive(buffer.Span);
+            if (n >= 0)
             {
-                _readable.Reset();
-                int n = Receive(buffer.Span);
-                if (n >= 0)
-                {
-                    _drained = n > 0 && n < buffer.Length;
-                    return n;
-                }
+                return n;
             }
 
-            // Nothing there: wait for the loop's word (false when it came in the meantime).
+            // Nothing there: wait for the loop's word (false when it came in the meantime). Waiting at once
+            // when the last read had emptied the socket saves that read, but over TCP it cost more CPU than it
+            // saved (the read that finds nothing also sends a pending ACK); one way for both.
             if (_readable.TryBeginWait(cancellationToken))
             {
                 await _readable.WaitAsync();
             }
-
-            _drained = false;
         }
     }
 

@@ -47,7 +47,7 @@ public sealed class MilterListener : IAsyncDisposable
             var bound = endpoint.WithBoundEndPoint(socket.LocalEndPoint!);
             _bound.Add(bound);
             Log.Listening(_logger, bound.Spec);
-            _acceptLoops.Add(AcceptLoopAsync(socket, endpoint.IsUnix));
+            _acceptLoops.Add(AcceptLoopAsync(socket));
         }
     }
 
@@ -99,7 +99,7 @@ public sealed class MilterListener : IAsyncDisposable
         _abortConnections.Dispose();
     }
 
-    private async Task AcceptLoopAsync(Socket listenSocket, bool isUnix)
+    private async Task AcceptLoopAsync(Socket listenSocket)
     {
         while (!_stopAccepting.IsCancellationRequested)
         {
@@ -131,7 +131,7 @@ public sealed class MilterListener : IAsyncDisposable
             Stream stream;
             try
             {
-                stream = OpenStream(client, isUnix);
+                stream = EpollSocketStream.Open(client);
             }
             catch (Exception e) when (e is IOException or SocketException)
             {
@@ -170,16 +170,6 @@ public sealed class MilterListener : IAsyncDisposable
             _connections.TryRemove(id, out _);
             Log.ConnectionClosed(_logger, id);
         }
-    }
-
-    private static Stream OpenStream(Socket client, bool isUnix)
-    {
-        if (!isUnix)
-        {
-            client.NoDelay = true;
-        }
-
-        return OperatingSystem.IsLinux() ? new EpollSocketStream(client, quickAck: !isUnix) : new NetworkStream(client, ownsSocket: true);
     }
 
     private static void TryDelete(string path)

@@ -120,13 +120,19 @@ public sealed class LmtpListener : IAsyncDisposable
                 continue;
             }
 
-            if (client.ProtocolType == ProtocolType.Tcp)
+            Stream stream;
+            try
             {
-                client.NoDelay = true;
+                stream = EpollSocketStream.Open(client);
+            }
+            catch (Exception e) when (e is IOException or SocketException)
+            {
+                Log.LmtpAcceptFailed(_logger, e.Message);
+                client.Dispose();
+                continue;
             }
 
             long id = Interlocked.Increment(ref _nextId);
-            var stream = new NetworkStream(client, ownsSocket: true);
             var connection = new LmtpConnection(stream, _options, _handler);
             // Deliveries do real work (crypto, disk, authd): run each connection off the accept loop. Registered
             // before it starts, so a connection that ends at once is still removed.
