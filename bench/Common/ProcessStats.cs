@@ -38,6 +38,31 @@ public static class ProcessStats
         return TimeSpan.FromSeconds(busy / s_ticksPerSecond);
     }
 
+    /// <summary>Context switches (voluntary and involuntary) of all the process's threads alive now.</summary>
+    public static long ContextSwitches(int pid)
+    {
+        long total = 0;
+        foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
+        {
+            try
+            {
+                foreach (var line in File.ReadLines(Path.Combine(task, "status")))
+                {
+                    if (line.StartsWith("voluntary_ctxt_switches:", StringComparison.Ordinal) || line.StartsWith("nonvoluntary_ctxt_switches:", StringComparison.Ordinal))
+                    {
+                        total += long.Parse(line[(line.IndexOf(':') + 1)..].Trim(), CultureInfo.InvariantCulture);
+                    }
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // The thread ended while we looked.
+            }
+        }
+
+        return total;
+    }
+
     /// <summary>Peak resident set (VmHWM) in bytes.</summary>
     public static long PeakResident(int pid) => StatusKb(pid, "VmHWM:") * 1024;
 

@@ -1,7 +1,7 @@
 using MailFilter.Bench;
 using MailFilter.Bench.Milter;
 
-// bench/Milter [milter|postfix|all|pipeline] [--quick]
+// bench/Milter [milter|postfix|all|pipeline|compare OTHER_MAILFILTERD [unix|inet]] [--quick]
 // milter, postfix (all = both): issue 2's tables, in docs/benchmarks.md section bench:milter. pipeline: issue 5's
 // whole path (sign, encrypt, delivery through the agent), section bench:pipeline; it needs the Release builds of
 // src/Filter and src/AuthServer. Needs root for the Postfix parts.
@@ -13,6 +13,29 @@ if (mode == "null-milter")
 }
 
 bool quick = args.Contains("--quick");
+if (mode == "compare")
+{
+    // bench/Milter compare OTHER_MAILFILTERD [unix|inet] [--quick]: this build against another, behind one Postfix.
+    var rest = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).Skip(1).ToList();
+    if (rest.Count == 0 || !File.Exists(rest[0]))
+    {
+        Console.Error.WriteLine("usage: bench/Milter compare OTHER_MAILFILTERD [unix|inet] [--quick] (OTHER_MAILFILTERD: the mailfilterd executable of another build)");
+        return 64;
+    }
+
+    var compareDir = Directory.CreateTempSubdirectory("mailfilter-compare-").FullName;
+    File.SetUnixFileMode(compareDir, (UnixFileMode)Convert.ToInt32("755", 8));
+    try
+    {
+        await CompareBenchmark.RunAsync(compareDir, Path.GetFullPath(rest[0]), rest.ElementAtOrDefault(1) ?? "unix", quick ? 1 : 7, quick ? 500 : 3000);
+        return 0;
+    }
+    finally
+    {
+        Directory.Delete(compareDir, true);
+    }
+}
+
 var workDir = Directory.CreateTempSubdirectory("mailfilter-bench-").FullName;
 File.SetUnixFileMode(workDir, (UnixFileMode)Convert.ToInt32("755", 8));
 try
