@@ -199,49 +199,22 @@ public sealed partial class EpollSocketStream : Stream
     }
 
     /// <summary>Bytes read (0 at end of file), or -1 when nothing is there yet.</summary>
-    private unsafe int Receive(Span<byte> buffer)
+    private int Receive(Span<byte> buffer)
     {
-        var handle = AddRef();
-        try
+        int n = Transfer(buffer, send: false);
+        if (_quickAck && n > 0)
         {
-            while (true)
-            {
-                nint n;
-                fixed (byte* p = buffer)
-                {
-                    n = Recv(Descriptor, p, (nuint)buffer.Length, DontWait);
-                }
-
-                if (n >= 0)
-                {
-                    if (_quickAck && n > 0)
-                    {
-                        ArmQuickAck();
-                    }
-
-                    return (int)n;
-                }
-
-                int errno = Marshal.GetLastPInvokeError();
-                if (errno == Eagain)
-                {
-                    return -1;
-                }
-
-                if (errno != Eintr)
-                {
-                    throw new IOException($"recv: {Marshal.GetPInvokeErrorMessage(errno)}");
-                }
-            }
+            ArmQuickAck();
         }
-        finally
-        {
-            handle.DangerousRelease();
-        }
+
+        return n;
     }
 
     /// <summary>Bytes written, or -1 when the socket is full.</summary>
-    private unsafe int Send(ReadOnlySpan<byte> buffer)
+    private int Send(ReadOnlySpan<byte> buffer) => Transfer(buffer, send: true);
+
+    /// <summary>One non-blocking recv or send, retried on EINTR: bytes moved, or -1 for EAGAIN.</summary>
+    private unsafe int Transfer(ReadOnlySpan<byte> buffer, bool send)
     {
         var handle = AddRef();
         try
@@ -251,7 +224,9 @@ public sealed partial class EpollSocketStream : Stream
                 nint n;
                 fixed (byte* p = buffer)
                 {
-                    n = SendNative(Descriptor, p, (nuint)buffer.Length, DontWait | NoSignal);
+                    n = send
+                        ? SendNative(Descriptor, p, (nuint)buffer.Length, DontWait | NoSignal)
+                        : Recv(Descriptor, p, (nuint)buffer.Length, DontWait);
                 }
 
                 if (n >= 0)
@@ -267,7 +242,7 @@ public sealed partial class EpollSocketStream : Stream
 
                 if (errno != Eintr)
                 {
-                    throw new IOException($"send: {Marshal.GetPInvokeErrorMessage(errno)}");
+                    throw new IOException($"{(send ? "send" : "recv")}: {Marshal.GetPInvokeErrorMessage(errno)}");
                 }
             }
         }
