@@ -64,7 +64,16 @@ internal sealed unsafe partial class EpollLoop
     {
         long token = Interlocked.Increment(ref _nextToken);
         _streams[token] = stream;
-        Control(CtlAdd, fd, token, In | RdHup | EdgeTriggered, "EPOLL_CTL_ADD");
+        try
+        {
+            Control(CtlAdd, fd, token, In | RdHup | EdgeTriggered, "EPOLL_CTL_ADD");
+        }
+        catch (IOException)
+        {
+            _streams.TryRemove(token, out _);
+            throw;
+        }
+
         return token;
     }
 

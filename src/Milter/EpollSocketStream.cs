@@ -118,7 +118,7 @@ public sealed partial class EpollSocketStream : Stream
             if (_writable.TryBeginWait(cancellationToken))
             {
                 // Ask for output readiness only now (re-arming reports it at once if it is already there).
-                _loop.Modify(Descriptor, _token, EpollLoop.In | EpollLoop.Out | EpollLoop.RdHup);
+                Watch(EpollLoop.In | EpollLoop.Out | EpollLoop.RdHup);
                 try
                 {
                     await _writable.WaitAsync();
@@ -127,7 +127,7 @@ public sealed partial class EpollSocketStream : Stream
                 {
                     if (Volatile.Read(ref _disposed) == 0)
                     {
-                        _loop.Modify(Descriptor, _token, EpollLoop.In | EpollLoop.RdHup);
+                        Watch(EpollLoop.In | EpollLoop.RdHup);
                     }
                 }
             }
@@ -245,6 +245,20 @@ public sealed partial class EpollSocketStream : Stream
                     throw new IOException($"{(send ? "send" : "recv")}: {Marshal.GetPInvokeErrorMessage(errno)}");
                 }
             }
+        }
+        finally
+        {
+            handle.DangerousRelease();
+        }
+    }
+
+    /// <summary>Changes what the loop watches this connection for (the descriptor held open meanwhile).</summary>
+    private void Watch(uint events)
+    {
+        var handle = AddRef();
+        try
+        {
+            _loop.Modify(Descriptor, _token, events);
         }
         finally
         {

@@ -144,6 +144,20 @@ public sealed class EpollSocketStreamTests
     }
 
     [Fact]
+    public async Task DisposingEndsABlockedWrite()
+    {
+        var (stream, peer) = await PairAsync(tcp: false);
+        using (peer)
+        {
+            var write = stream.WriteAsync(new byte[8 * 1024 * 1024]).AsTask();
+            await Task.Delay(50);
+            Assert.False(write.IsCompleted);
+            await stream.DisposeAsync();
+            await Assert.ThrowsAsync<ObjectDisposedException>(() => write.WaitAsync(s_limit));
+        }
+    }
+
+    [Fact]
     public async Task ManyConnectionsAtOnceEachGetTheirOwnBytes()
     {
         var pairs = await Task.WhenAll(Enumerable.Range(0, 200).Select(_ => PairAsync(tcp: false)));
