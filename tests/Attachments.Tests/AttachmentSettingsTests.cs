@@ -1,5 +1,6 @@
 using MailFilter.AuthServer.Configuration;
 using MailFilter.AuthServer.Web;
+using MailFilter.Lab;
 using Microsoft.Extensions.Configuration;
 
 namespace MailFilter.Attachments.Tests;
@@ -25,7 +26,7 @@ public sealed class AttachmentSettingsTests
     [Fact]
     public void Every_key_is_read()
     {
-        var secret = Path.GetTempFileName();
+        var secret = TempFiles.Write();
         var s = Load($"""
             [attachments]
             store = s3
@@ -120,8 +121,7 @@ public sealed class AttachmentSettingsTests
 
     private static AttachmentSettings Load(string ini, out List<string> errors)
     {
-        var path = Path.GetTempFileName();
-        File.WriteAllText(path, ini);
+        var path = TempFiles.Write(ini);
         var config = new ConfigurationBuilder().AddIniFile(path).Build();
         return AuthSettings.Load(config, out errors, new UnixAccounts(path, path)).Attachments;
     }

@@ -1,4 +1,5 @@
 using MailFilter.AuthServer.Configuration;
+using MailFilter.Lab;
 using Microsoft.Extensions.Configuration;
 
 namespace MailFilter.AuthServer.Tests;
@@ -83,10 +84,5 @@ public sealed class DiscoverySettingsTests
         return settings.Discovery;
     }
 
-    private static string Temp(string text)
-    {
-        var path = Path.GetTempFileName();
-        File.WriteAllText(path, text);
-        return path;
-    }
+    private static string Temp(string text) => TempFiles.Write(text);
 }

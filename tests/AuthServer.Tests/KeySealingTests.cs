@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using MailFilter.AuthClient.Protocol;
 using MailFilter.AuthServer.Keys;
 using MailFilter.Crypto.Keys;
+using MailFilter.Lab;
 
 namespace MailFilter.AuthServer.Tests;
 
@@ -62,9 +63,7 @@ public sealed class KeySealingTests
     [Fact]
     public void AMasterKeyFileMustBeOneLineOfBase64Of32Bytes()
     {
-        var path = Path.Combine(Directory.CreateTempSubdirectory().FullName, "master.key");
-        File.WriteAllText(path, Convert.ToBase64String(new byte[31]) + "\n");
-        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        var path = TempFiles.Write(Convert.ToBase64String(new byte[31]) + "\n");
 
         var e = Assert.Throws<MasterKeyException>(() => MasterKey.Load(path));
 

@@ -1,4 +1,5 @@
 using MailFilter.AuthServer.Configuration;
+using MailFilter.Lab;
 using Microsoft.Extensions.Configuration;
 
 namespace MailFilter.AuthServer.Tests;
@@ -113,10 +114,5 @@ public sealed class SettingsTests
         return AuthSettings.Load(config, out errors, new UnixAccounts(s_passwd, s_group));
     }
 
-    private static string Write(string text)
-    {
-        var path = Path.GetTempFileName();
-        File.WriteAllText(path, text);
-        return path;
-    }
+    private static string Write(string text) => TempFiles.Write(text);
 }

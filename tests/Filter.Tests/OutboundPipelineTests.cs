@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging;
 
 namespace MailFilter.Filter.Tests;
 
-public sealed class OutboundPipelineTests : IAsyncDisposable
+public sealed class OutboundPipelineTests : IAsyncLifetime
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("pipeline-").FullName;
     private readonly List<string> _log = [];
@@ -77,7 +77,10 @@ public sealed class OutboundPipelineTests : IAsyncDisposable
             },
         });
 
-    public async ValueTask DisposeAsync()
+    // xUnit 2 disposes a test class through IDisposable or IAsyncLifetime, not IAsyncDisposable.
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
     {
         if (_listener is not null)
         {

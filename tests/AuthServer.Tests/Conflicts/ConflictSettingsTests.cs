@@ -1,4 +1,5 @@
 using MailFilter.AuthServer.Configuration;
+using MailFilter.Lab;
 using Microsoft.Extensions.Configuration;
 
 namespace MailFilter.AuthServer.Tests.Conflicts;
@@ -54,10 +55,5 @@ public sealed class ConflictSettingsTests
         }
     }
 
-    private static string Write(string text)
-    {
-        var path = Path.GetTempFileName();
-        File.WriteAllText(path, text);
-        return path;
-    }
+    private static string Write(string text) => TempFiles.Write(text);
 }

@@ -1,4 +1,5 @@
 using MailFilter.AuthServer.Configuration;
+using MailFilter.Lab;
 using Microsoft.Extensions.Configuration;
 
 namespace MailFilter.AuthServer.Tests.Registry;
@@ -78,10 +79,5 @@ public sealed class RegistrySettingsTests
         }
     }
 
-    private static string Write(string text)
-    {
-        var path = Path.GetTempFileName();
-        File.WriteAllText(path, text);
-        return path;
-    }
+    private static string Write(string text) => TempFiles.Write(text);
 }

@@ -7,7 +7,7 @@ using MailFilter.Mime;
 
 namespace MailFilter.Filter.Tests.Stages;
 
-public sealed class LinksStageTests : IAsyncDisposable
+public sealed class LinksStageTests : IAsyncLifetime
 {
     private const string Bob = "bob@example.test";
     private const string Carol = "carol@example.test";
@@ -24,7 +24,10 @@ public sealed class LinksStageTests : IAsyncDisposable
         _h = new StageHarness(Policy("over 100K")) { Store = _store };
     }
 
-    public ValueTask DisposeAsync() => _h.DisposeAsync();
+    // xUnit 2 disposes a test class through IDisposable or IAsyncLifetime, not IAsyncDisposable.
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => _h.DisposeAsync().AsTask();
 
     internal static PolicySettings Policy(string links, EncryptPolicy encrypt = EncryptPolicy.Never, LinksStoreFailure failure = LinksStoreFailure.Tempfail)
     {

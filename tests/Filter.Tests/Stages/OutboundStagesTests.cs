@@ -8,7 +8,7 @@ using MailFilter.Milter.Wire;
 
 namespace MailFilter.Filter.Tests.Stages;
 
-public sealed class OutboundStagesTests : IAsyncDisposable
+public sealed class OutboundStagesTests : IAsyncLifetime
 {
     private const string Mail =
         "From: Alice <alice@example.test>\r\nTo: Bob <bob@example.test>\r\nCc: carol@example.test\r\nSubject: the plan\r\n" +
@@ -17,7 +17,10 @@ public sealed class OutboundStagesTests : IAsyncDisposable
 
     private readonly StageHarness _h = new();
 
-    public ValueTask DisposeAsync() => _h.DisposeAsync();
+    // xUnit 2 disposes a test class through IDisposable or IAsyncLifetime, not IAsyncDisposable.
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => _h.DisposeAsync().AsTask();
 
     private static PolicySettings Policy(EncryptPolicy encrypt, SignPolicy sign = SignPolicy.Always) => new()
     {
