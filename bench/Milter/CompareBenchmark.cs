@@ -23,7 +23,7 @@ internal static class CompareBenchmark
                 string socket = Path.Combine(workDir, $"compare-{i}.sock");
                 int port = FreePort.Next();
                 string config = Path.Combine(workDir, $"compare-{i}.conf");
-                File.WriteAllText(config, $"[milter]\nlisten = unix:{socket}, inet:127.0.0.1:{port}\nsocket_group = postfix\n[filter]\ntrace = no\n{MilterLevelBenchmark.OutboundTraceOnly}[log]\nlevel = warning\n");
+                File.WriteAllText(config, PostfixBenchmark.PassThroughConfig(socket, port));
                 var process = await DaemonProcess.StartAsync(builds[i].Item2, ["--config", config], "unix:" + socket, Path.Combine(workDir, $"compare-{i}.log"), notifyReady: true);
                 daemons.Add((builds[i].Item1, process, transport == "inet" ? $"inet:127.0.0.1:{port}" : "unix:" + socket));
             }

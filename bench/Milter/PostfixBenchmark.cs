@@ -16,12 +16,17 @@ internal static class PostfixBenchmark
     public sealed record Run(string Config, string Transport, int Concurrency, double MessagesPerSecond, double MilterCpuMsPerMessage, double MachineCpuMsPerMessage,
         double PostfixCpuMsPerMessage, double SourceCpuMsPerMessage);
 
+    /// <summary>mailfilterd as these benchmarks run it: pass-through (trace off, no signing or encryption), listening on
+    /// a unix socket Postfix may use and on loopback TCP.</summary>
+    public static string PassThroughConfig(string socket, int port) =>
+        $"[milter]\nlisten = unix:{socket}, inet:127.0.0.1:{port}\nsocket_group = postfix\n[filter]\ntrace = no\n{MilterLevelBenchmark.OutboundTraceOnly}[log]\nlevel = warning\n";
+
     public static async Task<List<Run>> RunAsync(string workDir, int rounds, int messagesAtTen, int messagesAtOne, int size)
     {
         string mfSocket = Path.Combine(workDir, "mailfilterd.sock");
         int mfPort = FreePort.Next();
         string mfConfig = Path.Combine(workDir, "mailfilterd-postfix.conf");
-        File.WriteAllText(mfConfig, $"[milter]\nlisten = unix:{mfSocket}, inet:127.0.0.1:{mfPort}\nsocket_group = postfix\n[filter]\ntrace = no\n{MilterLevelBenchmark.OutboundTraceOnly}[log]\nlevel = warning\n");
+        File.WriteAllText(mfConfig, PassThroughConfig(mfSocket, mfPort));
         await using var mailfilterd = await DaemonProcess.StartMailfilterdAsync("unix:" + mfSocket, Path.Combine(workDir, "mailfilterd-postfix.log"), "--config", mfConfig);
         // OpenDKIM refuses a configuration under a world-writable directory such as /tmp.
         string dkimDir = Path.Combine(Repo.Root, "artifacts", "bench-opendkim");

@@ -27,6 +27,8 @@ public sealed partial class EpollSocketStream : Stream
     private const short PollOut = 0x004;
 
     private readonly Socket _socket;
+    private readonly SafeHandle _handle;
+    private readonly int _fd;
     private readonly EpollLoop _loop;
     private readonly long _token;
     private readonly bool _quickAck;
@@ -37,6 +39,8 @@ public sealed partial class EpollSocketStream : Stream
     internal EpollSocketStream(Socket socket, bool quickAck)
     {
         _socket = socket;
+        _handle = socket.SafeHandle;
+        _fd = (int)_handle.DangerousGetHandle();
         _quickAck = quickAck;
         if (quickAck)
         {
@@ -44,7 +48,7 @@ public sealed partial class EpollSocketStream : Stream
         }
 
         _loop = EpollLoop.Next();
-        _token = _loop.Add(Descriptor, this);
+        _token = _loop.Add(_fd, this);
     }
 
     /// <summary>
@@ -71,8 +75,6 @@ public sealed partial class EpollSocketStream : Stream
     public override long Length => throw new NotSupportedException();
 
     public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-    private int Descriptor => (int)_socket.SafeHandle.DangerousGetHandle();
 
     internal void OnReadable() => _readable.Notify();
 
@@ -199,24 +201,16 @@ public sealed partial class EpollSocketStream : Stream
     }
 
     /// <summary>Bytes read (0 at end of file), or -1 when nothing is there yet.</summary>
-    private int Receive(Span<byte> buffer)
-    {
-        int n = Transfer(buffer, send: false);
-        if (_quickAck && n > 0)
-        {
-            ArmQuickAck();
-        }
-
-        return n;
-    }
+    private int Receive(Span<byte> buffer) => Transfer(buffer, send: false);
 
     /// <summary>Bytes written, or -1 when the socket is full.</summary>
     private int Send(ReadOnlySpan<byte> buffer) => Transfer(buffer, send: true);
 
-    /// <summary>One non-blocking recv or send, retried on EINTR: bytes moved, or -1 for EAGAIN.</summary>
+    /// <summary>One non-blocking recv or send, retried on EINTR: bytes moved, or -1 for EAGAIN. Over TCP a read that got
+    /// bytes re-arms TCP_QUICKACK.</summary>
     private unsafe int Transfer(ReadOnlySpan<byte> buffer, bool send)
     {
-        var handle = AddRef();
+        AddRef();
         try
         {
             while (true)
@@ -225,12 +219,17 @@ public sealed partial class EpollSocketStream : Stream
                 fixed (byte* p = buffer)
                 {
                     n = send
-                        ? SendNative(Descriptor, p, (nuint)buffer.Length, DontWait | NoSignal)
-                        : Recv(Descriptor, p, (nuint)buffer.Length, DontWait);
+                        ? SendNative(_fd, p, (nuint)buffer.Length, DontWait | NoSignal)
+                        : Recv(_fd, p, (nuint)buffer.Length, DontWait);
                 }
 
                 if (n >= 0)
                 {
+                    if (_quickAck && !send && n > 0)
+                    {
+                        ArmQuickAck();
+                    }
+
                     return (int)n;
                 }
 
@@ -248,40 +247,39 @@ public sealed partial class EpollSocketStream : Stream
         }
         finally
         {
-            handle.DangerousRelease();
+            _handle.DangerousRelease();
         }
     }
 
     /// <summary>Changes what the loop watches this connection for (the descriptor held open meanwhile).</summary>
     private void Watch(uint events)
     {
-        var handle = AddRef();
+        AddRef();
         try
         {
-            _loop.Modify(Descriptor, _token, events);
+            _loop.Modify(_fd, _token, events);
         }
         finally
         {
-            handle.DangerousRelease();
+            _handle.DangerousRelease();
         }
     }
 
-    /// <summary>Keeps the descriptor open (and its number ours) for the length of a system call.</summary>
-    private SafeHandle AddRef()
+    /// <summary>Keeps the descriptor open (and its number ours) for the length of a system call; released with
+    /// <c>_handle.DangerousRelease()</c>.</summary>
+    private void AddRef()
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        var handle = _socket.SafeHandle;
         bool added = false;
-        handle.DangerousAddRef(ref added);
-        return handle;
+        _handle.DangerousAddRef(ref added);
     }
 
     private unsafe void Poll(short events)
     {
-        var handle = AddRef();
+        AddRef();
         try
         {
-            PollFd fd = new() { Fd = Descriptor, Events = events };
+            PollFd fd = new() { Fd = _fd, Events = events };
             if (PollNative(&fd, 1, -1) < 0 && Marshal.GetLastPInvokeError() != Eintr)
             {
                 throw new IOException($"poll: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
@@ -289,14 +287,14 @@ public sealed partial class EpollSocketStream : Stream
         }
         finally
         {
-            handle.DangerousRelease();
+            _handle.DangerousRelease();
         }
     }
 
     private unsafe void ArmQuickAck()
     {
         int one = 1;
-        SetSockOpt(Descriptor, IpProtoTcp, TcpQuickAck, &one, sizeof(int)); // not fatal: only latency suffers
+        SetSockOpt(_fd, IpProtoTcp, TcpQuickAck, &one, sizeof(int)); // not fatal: only latency suffers
     }
 
     [StructLayout(LayoutKind.Sequential)]

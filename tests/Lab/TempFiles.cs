@@ -24,7 +24,7 @@ public static class TempFiles
         return directory;
     });
 
-    /// <summary>A new file with <paramref name="text"/> (mode 0600, from the directory's umask-free creation).</summary>
+    /// <summary>A new file with <paramref name="text"/>, readable and writable by its owner only (as secrets must be).</summary>
     public static string Write(string text = "")
     {
         string path = Path.Combine(s_directory.Value, Guid.NewGuid().ToString("N"));
