@@ -53,6 +53,18 @@ public sealed class DeliveryAgent : ILmtpDeliveryHandler
 
     public IMailStore Store => _store;
 
+    /// <summary>The unwrap is a call to mailfilter-authd, whose reply is read on .NET's socket thread (src/Filter/Program.cs);
+    /// a large envelope is decrypted and verified after it, so that work moves to the thread pool first (EventLoop.cs).</summary>
+    internal sealed class OffLoopUnwrapper(IFileKeyUnwrapper inner, long messageLength) : IFileKeyUnwrapper
+    {
+        public async ValueTask<UnwrappedFileKey?> UnwrapAsync(UnwrapRequest request, CancellationToken cancellationToken)
+        {
+            var key = await inner.UnwrapAsync(request, cancellationToken).ConfigureAwait(false);
+            await EventLoop.LeaveForAsync(messageLength);
+            return key;
+        }
+    }
+
     public async Task<IReadOnlyList<LmtpReply>> DeliverAsync(LmtpTransaction transaction, BodySpool content, bool tooBig, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(transaction);
@@ -86,7 +98,7 @@ public sealed class DeliveryAgent : ILmtpDeliveryHandler
                 MailFrom = transaction.MailFrom,
                 Recipient = recipient.Address,
                 OriginalRecipient = recipient.OriginalRecipient,
-                Unwrapper = _unwrappers(recipient.Address),
+                Unwrapper = new OffLoopUnwrapper(_unwrappers(recipient.Address), content.Length),
                 ReplayGuard = guard,
             }, cancellationToken).ConfigureAwait(false);
 

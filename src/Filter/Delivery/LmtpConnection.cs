@@ -189,6 +189,8 @@ internal sealed class LmtpConnection
         var transaction = _session.Transaction!;
         try
         {
+            // A large message is verified (and opened) off the event loop this connection's input arrived on.
+            await EventLoop.LeaveForAsync(_spool!.Length);
             var replies = await _handler.DeliverAsync(transaction, _spool!, _sink!.TooBig, abort).ConfigureAwait(false);
             if (replies.Count != transaction.Recipients.Count)
             {

@@ -47,13 +47,20 @@ public sealed class MaildirStore : IMailStore
         return IsSafeName(local) && IsSafeName(domain) ? Path.Combine(_root, domain, local) : null;
     }
 
+    /// <summary>Runs on the thread pool: the two fsyncs block, and the caller may be an event loop thread that other
+    /// connections share (src/Filter/EventLoop.cs).</summary>
     public Task<StoreOutcome> StoreAsync(string mailFrom, string recipient, string? folder, Action<Stream> writeMessage, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(writeMessage);
+        return Task.Run(() => Store(mailFrom, recipient, folder, writeMessage), CancellationToken.None);
+    }
+
+    private StoreOutcome Store(string mailFrom, string recipient, string? folder, Action<Stream> writeMessage)
+    {
         var maildir = MaildirOf(recipient);
         if (maildir is null)
         {
-            return Task.FromResult(new StoreOutcome(new LmtpReply(550, "5.1.3", $"<{recipient}>: address cannot be a mailbox name"), "unsafe mailbox name"));
+            return new StoreOutcome(new LmtpReply(550, "5.1.3", $"<{recipient}>: address cannot be a mailbox name"), "unsafe mailbox name");
         }
 
         string? tmp = null;
@@ -100,7 +107,7 @@ public sealed class MaildirStore : IMailStore
             File.Move(tmp, final, overwrite: false);
             tmp = null;
             Hosting.DurableFiles.SyncDirectory(Path.Combine(maildir, "new"));
-            return Task.FromResult(new StoreOutcome(new LmtpReply(250, "2.0.0", $"<{recipient}> delivered")));
+            return new StoreOutcome(new LmtpReply(250, "2.0.0", $"<{recipient}> delivered"));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -116,7 +123,7 @@ public sealed class MaildirStore : IMailStore
                 }
             }
 
-            return Task.FromResult(new StoreOutcome(new LmtpReply(451, "4.3.0", $"<{recipient}> mailbox store failed, try again later"), e.Message));
+            return new StoreOutcome(new LmtpReply(451, "4.3.0", $"<{recipient}> mailbox store failed, try again later"), e.Message);
         }
     }
 

@@ -29,6 +29,31 @@ public sealed class MaildirStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task TheStoreReturnsToItsCallerWhileTheFileIsWrittenAndSynced()
+    {
+        // The caller may be an event loop thread that other milter and LMTP connections share: a slow disk (the
+        // fsyncs) must not hold it. Here the writing blocks until the test lets it go; the call must return first.
+        using var gate = new ManualResetEventSlim();
+        int caller = Environment.CurrentManagedThreadId;
+        int? writerThread = null;
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var store = Store().StoreAsync("alice@example.test", "bob@example.test", null, s =>
+        {
+            writerThread = Environment.CurrentManagedThreadId;
+            gate.Wait(TimeSpan.FromSeconds(20));
+            s.Write("Subject: slow disk\r\n\r\nbody\r\n"u8);
+        }, CancellationToken.None);
+        var returnedAfter = started.Elapsed;
+        Assert.False(store.IsCompleted);
+        gate.Set();
+        var outcome = await store.WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.True(returnedAfter < TimeSpan.FromSeconds(10), $"StoreAsync held its caller for {returnedAfter}");
+        Assert.Equal(250, outcome.Reply.Code);
+        Assert.NotEqual(caller, writerThread);
+        Assert.EndsWith("Subject: slow disk\r\n\r\nbody\r\n", File.ReadAllText(Assert.Single(Directory.GetFiles(Path.Combine(_root, "example.test", "bob", "new")))), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AFolderIsAMaildirPlusPlusSubfolderWithItsMarker()
     {
         var outcome = await Store().StoreAsync("alice@example.test", "bob@example.test", "Quarantine", s => s.Write("Subject: q\r\n\r\nbody\r\n"u8), CancellationToken.None);
