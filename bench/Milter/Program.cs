@@ -1,8 +1,8 @@
 using MailFilter.Bench;
 using MailFilter.Bench.Milter;
 
-// bench/Milter [milter|postfix|all|pipeline|compare OTHER_MAILFILTERD [unix|inet]] [--quick]
-// milter, postfix (all = both): issue 2's tables, in docs/benchmarks.md section bench:milter. pipeline: issue 5's
+// bench/Milter [milter|sessions|postfix|all|pipeline|compare OTHER_MAILFILTERD [unix|inet]] [--quick]
+// milter, sessions, postfix (all = the three): issue 2's tables, in docs/benchmarks.md section bench:milter. pipeline: issue 5's
 // whole path (sign, encrypt, delivery through the agent), section bench:pipeline; it needs the Release builds of
 // src/Filter and src/AuthServer. Needs root for the Postfix parts.
 string mode = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
@@ -46,6 +46,15 @@ try
         Console.WriteLine("milter level:");
         var rows = await MilterLevelBenchmark.RunAsync(duration, workDir);
         BenchmarkReport.Write(BenchmarkReport.DefaultPath, "milter", "Milter listener (issue 2)", "milter-level", MilterLevelBenchmark.Format(rows, duration));
+    }
+
+    if (mode is "sessions" or "all")
+    {
+        int rounds = quick ? 1 : 3;
+        var perRate = TimeSpan.FromSeconds(quick ? 2 : 8);
+        Console.WriteLine("one connection per message, against the session rate:");
+        var rows = await SessionRateBenchmark.RunAsync(workDir, rounds, perRate);
+        BenchmarkReport.Write(BenchmarkReport.DefaultPath, "milter", "Milter listener (issue 2)", "sessions", SessionRateBenchmark.Format(rows, rounds, perRate));
     }
 
     if (mode is "postfix" or "all")

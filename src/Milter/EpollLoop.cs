@@ -102,9 +102,13 @@ internal sealed unsafe partial class EpollLoop
             int n = EpollWait(_epoll, events, MaxEvents, -1);
             if (n < 0)
             {
-                if (Marshal.GetLastPInvokeError() != Eintr)
+                int errno = Marshal.GetLastPInvokeError();
+                if (errno != Eintr)
                 {
-                    Thread.Sleep(10); // not expected (EBADF/EFAULT/EINVAL would be a bug); do not spin
+                    // EBADF, EFAULT or EINVAL: a bug, and every connection on this loop would hang unanswered. Stop
+                    // loudly instead (the message goes to standard error, the journal); the MTA tempfails meanwhile
+                    // (milter_default_action) and systemd starts mailfilterd again.
+                    Environment.FailFast($"{Thread.CurrentThread.Name}: epoll_wait failed: {Marshal.GetPInvokeErrorMessage(errno)}");
                 }
 
                 continue;

@@ -39,6 +39,26 @@ public class MetricsTests
     }
 
     [Fact]
+    public void SeriesAreKeyedByEachLabelValueNotByTheirJoinedText()
+    {
+        var registry = new MetricsRegistry();
+        var counter = registry.Counter("x_total", "x", "a", "b");
+        var histogram = registry.Histogram("y_seconds", "y", [0.1, 1], "a", "b");
+        var values = new[] { "p\0q", "r" };
+        counter.Increment(values);
+        values[0] = "changed after the call"; // the series keeps its own copy
+        counter.Add(2, "p", "q\0r");
+        histogram.Observe(0.5, "p\0q", "r");
+        histogram.Observe(5, "p", "q\0r");
+        histogram.Observe(0.1, "p", "q\0r");
+        Assert.Equal(1, counter.Value("p\0q", "r"));
+        Assert.Equal(2, counter.Value("p", "q\0r"));
+        Assert.Equal(0, counter.Value("changed after the call", "r"));
+        Assert.Equal(1, histogram.Count("p\0q", "r"));
+        Assert.Equal(2, histogram.Count("p", "q\0r"));
+    }
+
+    [Fact]
     public void AWrongNumberOfLabelValuesIsRefused()
     {
         var counter = new MetricsRegistry().Counter("x_total", "x", "a", "b");

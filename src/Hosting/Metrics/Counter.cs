@@ -8,7 +8,7 @@ public sealed class Counter : IMetric
 {
     private readonly string _help;
     private readonly string[] _labelNames;
-    private readonly ConcurrentDictionary<string, (string[] Values, long[] Count)> _series = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string[], (string[] Values, long[] Count)> _series = new(LabelValues.Comparer);
 
     internal Counter(string name, string help, string[] labelNames)
     {
@@ -30,19 +30,25 @@ public sealed class Counter : IMetric
             throw new ArgumentException($"{Name} has {_labelNames.Length} labels, got {labelValues.Length} values", nameof(labelValues));
         }
 
-        var series = _series.GetOrAdd(string.Join('\0', labelValues), _ => (labelValues, new long[1]));
+        // The dictionary keeps a copy of the values as the key: the caller's array may change after the call.
+        if (!_series.TryGetValue(labelValues, out var series))
+        {
+            var key = labelValues.ToArray();
+            series = _series.GetOrAdd(key, (key, new long[1]));
+        }
+
         Interlocked.Add(ref series.Count[0], amount);
     }
 
     /// <summary>The count of one label set (0 when never incremented).</summary>
     public long Value(params string[] labelValues) =>
-        _series.TryGetValue(string.Join('\0', labelValues), out var s) ? Interlocked.Read(ref s.Count[0]) : 0;
+        _series.TryGetValue(labelValues, out var s) ? Interlocked.Read(ref s.Count[0]) : 0;
 
     void IMetric.Render(StringBuilder text)
     {
         text.Append("# HELP ").Append(Name).Append(' ').Append(_help).Append('\n');
         text.Append("# TYPE ").Append(Name).Append(" counter\n");
-        foreach (var (values, count) in _series.Values.OrderBy(s => string.Join('\0', s.Values), StringComparer.Ordinal))
+        foreach (var (values, count) in _series.Values.OrderBy(s => LabelValues.SortKey(s.Values), StringComparer.Ordinal))
         {
             text.Append(Name).Append(MetricsRegistry.Labels(_labelNames, values)).Append(' ').Append(Interlocked.Read(ref count[0])).Append('\n');
         }

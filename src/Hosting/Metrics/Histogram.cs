@@ -9,7 +9,7 @@ public sealed class Histogram : IMetric
     private readonly string _help;
     private readonly double[] _buckets;
     private readonly string[] _labelNames;
-    private readonly ConcurrentDictionary<string, Series> _series = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string[], Series> _series = new(LabelValues.Comparer);
 
     internal Histogram(string name, string help, double[] buckets, string[] labelNames)
     {
@@ -28,22 +28,33 @@ public sealed class Histogram : IMetric
             throw new ArgumentException($"{Name} has {_labelNames.Length} labels, got {labelValues.Length} values", nameof(labelValues));
         }
 
-        var series = _series.GetOrAdd(string.Join('\0', labelValues), _ => new Series(labelValues, _buckets.Length));
-        int bucket = Array.FindIndex(_buckets, b => value <= b);
-        Interlocked.Increment(ref series.Buckets[bucket < 0 ? _buckets.Length : bucket]);
+        // The dictionary keeps a copy of the values as the key: the caller's array may change after the call.
+        if (!_series.TryGetValue(labelValues, out var series))
+        {
+            var key = labelValues.ToArray();
+            series = _series.GetOrAdd(key, new Series(key, _buckets.Length));
+        }
+
+        int bucket = 0;
+        while (bucket < _buckets.Length && !(value <= _buckets[bucket]))
+        {
+            bucket++;
+        }
+
+        Interlocked.Increment(ref series.Buckets[bucket]);
         // The sum in microseconds as a long keeps the update lock-free.
         Interlocked.Add(ref series.SumMicros, (long)(value * 1_000_000));
     }
 
     /// <summary>How many observations one label set has.</summary>
     public long Count(params string[] labelValues) =>
-        _series.TryGetValue(string.Join('\0', labelValues), out var s) ? s.Buckets.Sum(b => Interlocked.Read(ref b)) : 0;
+        _series.TryGetValue(labelValues, out var s) ? s.Buckets.Sum(b => Interlocked.Read(ref b)) : 0;
 
     void IMetric.Render(StringBuilder text)
     {
         text.Append("# HELP ").Append(Name).Append(' ').Append(_help).Append('\n');
         text.Append("# TYPE ").Append(Name).Append(" histogram\n");
-        foreach (var series in _series.Values.OrderBy(s => string.Join('\0', s.Values), StringComparer.Ordinal))
+        foreach (var series in _series.Values.OrderBy(s => LabelValues.SortKey(s.Values), StringComparer.Ordinal))
         {
             long cumulative = 0;
             for (int i = 0; i <= _buckets.Length; i++)
