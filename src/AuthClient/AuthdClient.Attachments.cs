@@ -37,7 +37,7 @@ public sealed partial class AuthdClient
         return await PutContentAsync(AttachmentRoutes.ContentPath(sha256), content, length, AttachmentJson.Default.StoredAttachment, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>One grant per (recipient, file) and the recipients' links. Unknown content: <see cref="AuthdRequestException"/> <c>unknown_attachment</c> (404): upload it first.</summary>
+    /// <summary>One grant per (recipient, file) and the recipients' links. Unknown content: <see cref="AuthdRequestException"/> <c>unknown-attachment</c> (404): upload it first.</summary>
     public async Task<IReadOnlyList<AttachmentLink>> CreateGrantsAsync(GrantRequest request, CancellationToken cancellationToken = default) =>
         (await SendAsync(HttpMethod.Post, AttachmentRoutes.Grants, request, AttachmentJson.Default.GrantRequest, AttachmentJson.Default.GrantResponse,
             Options.RequestTimeout, cancellationToken).ConfigureAwait(false)).Links;

@@ -260,7 +260,7 @@ public abstract class StoreContractTests<TLab>(TLab lab)
         // Another sender cannot publish over alice's document.
         var e = await Assert.ThrowsAsync<AuthdRequestException>(() =>
             Lab.Authd.PublishAttachmentAsync("mallory@example.test", AttachmentLab.Sha(v1), AttachmentLab.Sha(v2), new MemoryStream(v2), v2.Length));
-        Assert.Equal("no_document", e.ErrorCode);
+        Assert.Equal("no-document", e.ErrorCode);
     }
 
     [Fact]
@@ -283,7 +283,7 @@ public abstract class StoreContractTests<TLab>(TLab lab)
         {
             for (int i = 0; i < 15; i++)
             {
-                // mailfilterd's protocol: HEAD, PUT when missing, grant; a 404 unknown_attachment (collected in between) means PUT
+                // mailfilterd's protocol: HEAD, PUT when missing, grant; a 404 unknown-attachment (collected in between) means PUT
                 // again, and so does a 503 for an upload whose claim the collector took (docs/attachments.md §9: with a grace of 0
                 // it happens here; with the default hour it cannot).
                 while (true)
@@ -315,7 +315,7 @@ public abstract class StoreContractTests<TLab>(TLab lab)
 
                         break;
                     }
-                    catch (AuthdRequestException e) when (e.ErrorCode == "unknown_attachment")
+                    catch (AuthdRequestException e) when (e.ErrorCode == "unknown-attachment")
                     {
                         Interlocked.Increment(ref reuploads);
                     }

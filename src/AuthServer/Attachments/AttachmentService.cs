@@ -103,7 +103,7 @@ public sealed class AttachmentService : IAsyncDisposable
             foreach (var file in files)
             {
                 var content = stored.FirstOrDefault(a => a.Sha256.AsSpan().SequenceEqual(file.Sha256))
-                    ?? throw ApiException.NotFound("unknown_attachment", $"no stored content {file.Hex}: PUT /v1/attachments/{file.Hex} first");
+                    ?? throw ApiException.NotFound("unknown-attachment", $"no stored content {file.Hex}: PUT /v1/attachments/{file.Hex} first");
                 if (content.Size != file.Size)
                 {
                     throw ApiException.BadRequest($"files[].size {file.Size} is not the stored size {content.Size} of {file.Hex}");
@@ -192,7 +192,7 @@ public sealed class AttachmentService : IAsyncDisposable
         }
 
         var row = await _repository.GetAsync(AttachmentInput.Sha256(sha256Text), cancellationToken);
-        return row is { State: "stored" } ? new AttachmentDetail { Attachment = ToInfo(row) } : throw ApiException.NotFound("unknown_attachment", $"no stored content {sha256Text}");
+        return row is { State: "stored" } ? new AttachmentDetail { Attachment = ToInfo(row) } : throw ApiException.NotFound("unknown-attachment", $"no stored content {sha256Text}");
     }
 
     public async Task<GrantChangeResponse> RevokeAsync(GrantChangeRequest request, string actor, CancellationToken cancellationToken)
@@ -261,7 +261,7 @@ public sealed class AttachmentService : IAsyncDisposable
         var existing = await _repository.ListGrantsAsync(owner, null, ofSha, null, null, null, 1, cancellationToken);
         if (existing.Count == 0)
         {
-            throw ApiException.NotFound("no_document", $"{owner} sent no attachment with SHA-256 {of} (or all its grants were released)");
+            throw ApiException.NotFound("no-document", $"{owner} sent no attachment with SHA-256 {of} (or all its grants were released)");
         }
 
         var stored = await StoreAsync(sha256, sha256Text!, body, size, cancellationToken);
@@ -276,7 +276,7 @@ public sealed class AttachmentService : IAsyncDisposable
             var documents = await AttachmentRepository.PublishAsync(connection, transaction, owner, ofSha, locked[0].Id, cancellationToken);
             if (documents.Count == 0)
             {
-                throw ApiException.NotFound("no_document", $"{owner} has no live document with SHA-256 {of}");
+                throw ApiException.NotFound("no-document", $"{owner} has no live document with SHA-256 {of}");
             }
 
             int following = await AttachmentRepository.FollowingGrantsAsync(connection, transaction, documents, cancellationToken);

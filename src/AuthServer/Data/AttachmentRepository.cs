@@ -12,7 +12,7 @@ namespace MailFilter.AuthServer.Data;
 /// <c>state = 'stored'</c> and increments <c>refcount</c> in the same transaction.</item>
 /// <item>GC deletes content only after locking its row with a condition on the row itself (<c>refcount = 0</c>, last use
 /// older than the grace period): a concurrent reference either committed first (PostgreSQL re-checks the
-/// updated row and skips it) or waits for GC's commit and then finds no row (404 <c>unknown_attachment</c>). The
+/// updated row and skips it) or waits for GC's commit and then finds no row (404 <c>unknown-attachment</c>). The
 /// object is deleted from the store inside that transaction, so <c>state = 'stored'</c> always means the object is there.</item>
 /// <item>A document is released in a transaction that first locks its row, then (in a new statement, hence a new
 /// snapshot) checks that no unreleased grant points to it; grant creation locks the document before inserting.</item>
