@@ -39,7 +39,12 @@ public static class ProcessStats
     }
 
     /// <summary>Context switches (voluntary and involuntary) of all the process's threads alive now.</summary>
-    public static long ContextSwitches(int pid)
+    public static long ContextSwitches(int pid) => SumStatus(pid, "voluntary_ctxt_switches:", "nonvoluntary_ctxt_switches:");
+
+    /// <summary>Involuntary context switches (preemptions) of all the process's threads alive now.</summary>
+    public static long InvoluntaryContextSwitches(int pid) => SumStatus(pid, "nonvoluntary_ctxt_switches:");
+
+    private static long SumStatus(int pid, params string[] fields)
     {
         long total = 0;
         foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
@@ -48,7 +53,7 @@ public static class ProcessStats
             {
                 foreach (var line in File.ReadLines(Path.Combine(task, "status")))
                 {
-                    if (line.StartsWith("voluntary_ctxt_switches:", StringComparison.Ordinal) || line.StartsWith("nonvoluntary_ctxt_switches:", StringComparison.Ordinal))
+                    if (fields.Any(f => line.StartsWith(f, StringComparison.Ordinal)))
                     {
                         total += long.Parse(line[(line.IndexOf(':') + 1)..].Trim(), CultureInfo.InvariantCulture);
                     }

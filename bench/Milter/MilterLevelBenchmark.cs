@@ -75,21 +75,10 @@ internal static class MilterLevelBenchmark
             await using var client = await MilterClient.ConnectAsync(endpoint);
             await client.NegotiateAsync();
             var tx = OutboundTransaction.Create(message, c);
-            var interval = ratePerConnection is { } rate ? TimeSpan.FromSeconds(1 / rate) : TimeSpan.Zero;
-            var next = stopwatch.Elapsed + interval * Random.Shared.NextDouble(); // spread the connections' schedules
+            var pacer = new Pacer(stopwatch, Pacer.Interval(ratePerConnection, 1));
             while (stopwatch.Elapsed < deadline)
             {
-                if (ratePerConnection is not null)
-                {
-                    var wait = next - stopwatch.Elapsed;
-                    if (wait > TimeSpan.Zero)
-                    {
-                        await Task.Delay(wait);
-                    }
-
-                    next += interval;
-                }
-
+                await pacer.WaitAsync();
                 var sent = stopwatch.Elapsed;
                 var result = await client.SendMessageAsync(tx);
                 samples.Add((stopwatch.Elapsed - sent).TotalMilliseconds);

@@ -17,7 +17,7 @@ namespace MailFilter.Bench.Milter;
 /// </summary>
 internal static class SessionRateBenchmark
 {
-    public sealed record Row(string Milter, string Load, double SessionsPerSecond, double CpuMsPerSession, double SwitchesPerSession);
+    public sealed record Row(string Milter, string Load, double SessionsPerSecond, double CpuMsPerSession, double SwitchesPerSession, double InvoluntaryPerSession);
 
     private const int Concurrency = 10;
 
@@ -52,7 +52,7 @@ internal static class SessionRateBenchmark
         foreach (double rate in s_rates)
         {
             int sessions = rate > 0 ? (int)(rate * perRate.TotalSeconds) : 20_000;
-            var samples = milters.Select(_ => new List<(double Rate, double Cpu, double Switches)>()).ToArray();
+            var samples = milters.Select(_ => new List<(double Rate, double Cpu, double Switches, double Involuntary)>()).ToArray();
             for (int round = 0; round < rounds; round++)
             {
                 // Alternate which milter goes first, so a drift of the machine's state within a round is shared.
@@ -66,7 +66,8 @@ internal static class SessionRateBenchmark
             for (int i = 0; i < milters.Length; i++)
             {
                 rows.Add(new Row(milters[i].Name, rate > 0 ? $"paced {rate:F0}/s" : "saturated",
-                    Percentiles.Median(samples[i].Select(s => s.Rate)), Percentiles.Median(samples[i].Select(s => s.Cpu)), Percentiles.Median(samples[i].Select(s => s.Switches))));
+                    Percentiles.Median(samples[i].Select(s => s.Rate)), Percentiles.Median(samples[i].Select(s => s.Cpu)), Percentiles.Median(samples[i].Select(s => s.Switches)),
+                    Percentiles.Median(samples[i].Select(s => s.Involuntary))));
                 Console.WriteLine($"  {rows[^1]}");
             }
         }
@@ -74,29 +75,19 @@ internal static class SessionRateBenchmark
         return rows;
     }
 
-    private static async Task<(double Rate, double Cpu, double Switches)> MeasureAsync(MilterEndpoint endpoint, int pid, MilterTransaction tx, double rate, int sessions)
+    private static async Task<(double Rate, double Cpu, double Switches, double Involuntary)> MeasureAsync(MilterEndpoint endpoint, int pid, MilterTransaction tx, double rate, int sessions)
     {
         var cpuBefore = ProcessStats.CpuTime(pid);
         long switchesBefore = ProcessStats.ContextSwitches(pid);
+        long involuntaryBefore = ProcessStats.InvoluntaryContextSwitches(pid);
         var stopwatch = Stopwatch.StartNew();
         int left = sessions;
-        var interval = rate > 0 ? TimeSpan.FromSeconds(Concurrency / rate) : TimeSpan.Zero;
         await Task.WhenAll(Enumerable.Range(0, Concurrency).Select(async _ =>
         {
-            var next = stopwatch.Elapsed + interval * Random.Shared.NextDouble(); // spread the connections' schedules
+            var pacer = new Pacer(stopwatch, Pacer.Interval(rate, Concurrency));
             while (Interlocked.Decrement(ref left) >= 0)
             {
-                if (rate > 0)
-                {
-                    var wait = next - stopwatch.Elapsed;
-                    if (wait > TimeSpan.Zero)
-                    {
-                        await Task.Delay(wait);
-                    }
-
-                    next += interval;
-                }
-
+                await pacer.WaitAsync();
                 await using var client = await MilterClient.ConnectAsync(endpoint);
                 await client.NegotiateAsync();
                 var result = await client.SendMessageAsync(tx);
@@ -111,7 +102,8 @@ internal static class SessionRateBenchmark
         var elapsed = stopwatch.Elapsed;
         double cpu = (ProcessStats.CpuTime(pid) - cpuBefore).TotalMilliseconds / sessions;
         double switches = (double)(ProcessStats.ContextSwitches(pid) - switchesBefore) / sessions;
-        return (sessions / elapsed.TotalSeconds, cpu, switches);
+        double involuntary = (double)(ProcessStats.InvoluntaryContextSwitches(pid) - involuntaryBefore) / sessions;
+        return (sessions / elapsed.TotalSeconds, cpu, switches, involuntary);
     }
 
     public static string Format(IReadOnlyList<Row> rows, int rounds, TimeSpan perRate)
@@ -119,13 +111,13 @@ internal static class SessionRateBenchmark
         var sb = new StringBuilder();
         sb.AppendLine("### Milter level, one connection per message (as Postfix connects), against the session rate");
         sb.AppendLine();
-        sb.AppendLine(CultureInfo.InvariantCulture, $"{Machine.Stamp()} The project's milter client opens a connection per message (negotiate, MAIL, RCPT, 10 headers, a 2 KB body, end of message, ABORT, QUIT, close), {Concurrency} connections at a time, each on a fixed schedule so that together they offer the rate shown (\"saturated\": as fast as they can); {perRate.TotalSeconds:F0} s of sessions per rate (20,000 sessions saturated), {rounds} rounds with the two milters alternating, medians shown. mailfilterd runs pass-through as in the Postfix table below (trace off, receiving every header and the body); the null milter is that table's floor (negotiates every step away, accepts at MAIL). CPU is the milter process's user+system time per session, context switches its threads' voluntary and involuntary switches per session. No Postfix: the client shares the 2 vCPUs but not its disk work.");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"{Machine.Stamp()} The project's milter client opens a connection per message (negotiate, MAIL, RCPT, 10 headers, a 2 KB body, end of message, ABORT, QUIT, close), {Concurrency} connections at a time, each on a fixed schedule so that together they offer the rate shown (\"saturated\": as fast as they can); {perRate.TotalSeconds:F0} s of sessions per rate (20,000 sessions saturated), {rounds} rounds with the two milters alternating, medians shown. mailfilterd runs pass-through as in the Postfix table below (trace off, receiving every header and the body); the null milter is that table's floor (negotiates every step away, accepts at MAIL). CPU is the milter process's user+system time per session, context switches its threads' switches per session, voluntary (going to sleep) and involuntary (preempted). No Postfix: the client shares the 2 vCPUs but not its disk work.");
         sb.AppendLine();
-        sb.AppendLine("| milter | load | sessions/s | CPU ms/session | context switches/session |");
-        sb.AppendLine("|---|---|---:|---:|---:|");
+        sb.AppendLine("| milter | load | sessions/s | CPU ms/session | context switches/session | of which involuntary |");
+        sb.AppendLine("|---|---|---:|---:|---:|---:|");
         foreach (var r in rows)
         {
-            sb.AppendLine(CultureInfo.InvariantCulture, $"| {r.Milter} | {r.Load} | {r.SessionsPerSecond:F0} | {r.CpuMsPerSession:F3} | {r.SwitchesPerSession:F2} |");
+            sb.AppendLine(CultureInfo.InvariantCulture, $"| {r.Milter} | {r.Load} | {r.SessionsPerSecond:F0} | {r.CpuMsPerSession:F3} | {r.SwitchesPerSession:F2} | {r.InvoluntaryPerSession:F2} |");
         }
 
         return sb.ToString();
