@@ -27,6 +27,10 @@ internal sealed class CachingSigningKeyResolver(ISigningKeyResolver inner, TimeS
         }
 
         var record = await inner.FindSigningKeyAsync(kid, signerAddress, cancellationToken).ConfigureAwait(false);
+        // mailfilter-authd's reply was read on .NET's socket thread (src/Filter/Program.cs); the verification that
+        // follows, of a message of any size, moves to the thread pool (src/Filter/EventLoop.cs). A lookup reaches
+        // authd once per key and TTL, so the hop is rare; a cached key is returned without one.
+        await Task.Yield();
         if (record is not null && ttl > TimeSpan.Zero)
         {
             if (_cache.Count >= MaxEntries)

@@ -49,6 +49,41 @@ public class CachingSigningKeyResolverTests
         Assert.Equal(2, missing.Calls);
     }
 
+    /// <summary>Answers on a thread of its own, as .NET's socket thread completes authd's reply.</summary>
+    private sealed class AnswersOnOwnThread(SigningKeyRecord record) : ISigningKeyResolver
+    {
+        public int ThreadId { get; private set; }
+
+        public ValueTask<SigningKeyRecord?> FindSigningKeyAsync(KeyId kid, CancellationToken cancellationToken)
+        {
+            var reply = new TaskCompletionSource<SigningKeyRecord?>();
+            new Thread(() =>
+            {
+                Thread.Sleep(50); // the caller is awaiting by now
+                ThreadId = Environment.CurrentManagedThreadId;
+                reply.SetResult(record);
+            }) { IsBackground = true, Name = "socket thread" }.Start();
+            return new ValueTask<SigningKeyRecord?>(reply.Task);
+        }
+    }
+
+    [Fact]
+    public async Task AfterAskingAuthdTheVerificationContinuesOnThePoolAndACachedKeyComesWithoutAHop()
+    {
+        using var key = Ed25519PrivateKey.Generate();
+        var inner = new AnswersOnOwnThread(new SigningKeyRecord(key.PublicKey, "alice@example.test", DateTimeOffset.UnixEpoch));
+        var cache = new CachingSigningKeyResolver(inner, TimeSpan.FromSeconds(60), TimeProvider.System);
+        // Outside xUnit's synchronization context, as in mailfilterd (none there).
+        var (pool, thread) = await Task.Run(async () =>
+        {
+            await cache.FindSigningKeyAsync(key.PublicKey.KeyId, CancellationToken.None);
+            return (Thread.CurrentThread.IsThreadPoolThread, Environment.CurrentManagedThreadId);
+        });
+        Assert.True(pool);
+        Assert.NotEqual(inner.ThreadId, thread);
+        Assert.True(cache.FindSigningKeyAsync(key.PublicKey.KeyId, CancellationToken.None).IsCompletedSuccessfully);
+    }
+
     [Fact]
     public async Task AZeroTtlAsksEveryTime()
     {
