@@ -67,6 +67,20 @@ public sealed class OutboundStagesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task EveryCopyOfALargeMessageIsSignedAndSealedOffTheEventLoop()
+    {
+        // Each copy's hashing and sealing follows the previous copy's signature, which authd answers on .NET's socket
+        // thread: the stages leave that thread again before each copy (src/Filter/EventLoop.cs).
+        _h.SignOnOwnThread = true;
+        string large = Mail + string.Concat(Enumerable.Repeat(new string('x', 998) + "\r\n", 200)); // 200 KB
+        var outcome = await _h.RunAsync(large, ["bob@example.test", "carol@example.test", "dave@example.test"]);
+        Assert.Equal("continue", outcome.Verdict);
+        Assert.Single(_h.Reinjected);
+        // Two signature headers (the original and dave's copy) and two envelopes.
+        Assert.Equal([true, true, true, true], _h.SignCallsOnPool);
+    }
+
+    [Fact]
     public async Task AReinjectedCopyWithAValidGuardPassesUntouchedButForTheGuard()
     {
         string guard = _h.Guard.Create("<m1@example.test>", ["dave@example.test"]);

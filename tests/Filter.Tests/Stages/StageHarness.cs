@@ -68,6 +68,12 @@ public sealed class StageHarness : IAsyncDisposable, IOutboundKeys, IReinjector
     /// <summary>How many signers handed out next refuse their first signature with "key-rotated".</summary>
     public int RotatedSigners { get; set; }
 
+    /// <summary>Signers answer on a thread of their own, as authd's replies complete on .NET's socket thread; each call
+    /// records whether it was made on a thread-pool thread (<see cref="SignCallsOnPool"/>).</summary>
+    public bool SignOnOwnThread { get; set; }
+
+    public List<bool> SignCallsOnPool { get; } = [];
+
     public Task<IMessageSigner> GetSignerAsync(string sender, CancellationToken cancellationToken)
     {
         if (AuthdDown)
@@ -76,6 +82,11 @@ public sealed class StageHarness : IAsyncDisposable, IOutboundKeys, IReinjector
         }
 
         IMessageSigner signer = new LocalMessageSigner(Alice);
+        if (SignOnOwnThread)
+        {
+            signer = new OwnThreadSigner(signer, SignCallsOnPool);
+        }
+
         if (RotatedSigners > 0)
         {
             RotatedSigners--;
@@ -177,6 +188,28 @@ public sealed class StageHarness : IAsyncDisposable, IOutboundKeys, IReinjector
 
         await Task.Yield();
         Directory.Delete(_dir, true);
+    }
+
+    private sealed class OwnThreadSigner(IMessageSigner inner, List<bool> callsOnPool) : IMessageSigner
+    {
+        public Ed25519PublicKey PublicKey => inner.PublicKey;
+
+        public async ValueTask<byte[]> SignAsync(SignaturePurpose purpose, ReadOnlyMemory<byte> toBeSigned, CancellationToken cancellationToken)
+        {
+            lock (callsOnPool)
+            {
+                callsOnPool.Add(Thread.CurrentThread.IsThreadPoolThread);
+            }
+
+            var signature = await inner.SignAsync(purpose, toBeSigned, cancellationToken);
+            var reply = new TaskCompletionSource<byte[]>();
+            new Thread(() =>
+            {
+                Thread.Sleep(20); // the caller is awaiting by now
+                reply.SetResult(signature);
+            }) { IsBackground = true, Name = "socket thread" }.Start();
+            return await reply.Task;
+        }
     }
 
     private sealed class RotatedSigner(IMessageSigner inner) : IMessageSigner

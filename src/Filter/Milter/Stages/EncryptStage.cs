@@ -73,8 +73,6 @@ public sealed class EncryptStage : IOutboundStage
         var inner = SignStage.Fields(message.Headers);
         string boundary = CarrierWriter.NewBoundary();
 
-        // Sealing is CPU-heavy (ChaCha20-Poly1305 and SHA-256 over the message): off the event loop when large.
-        await EventLoop.LeaveForAsync(context.Copies.Sum(c => c.BodyLength(message)));
         Stream carrierBody;
         for (int attempt = 1; ; attempt++)
         {
@@ -108,8 +106,11 @@ public sealed class EncryptStage : IOutboundStage
         var carrierBody = _spool.Create(CarrierLength(original.BodyLength(message)));
         try
         {
+            // Sealing is CPU-heavy (ChaCha20-Poly1305 and SHA-256 over the message): off the event loop when large,
+            // left again for each copy, since the previous seal's signature came back from authd on .NET's socket thread.
             foreach (var copy in context.Copies.Where(c => !c.IsOriginal))
             {
+                await EventLoop.LeaveForAsync(copy.BodyLength(message));
                 var output = _spool.Create(CarrierLength(copy.BodyLength(message)));
                 copy.Content = output;
                 await using var body = copy.OpenBody(message);
@@ -117,6 +118,7 @@ public sealed class EncryptStage : IOutboundStage
                 output.Position = 0;
             }
 
+            await EventLoop.LeaveForAsync(original.BodyLength(message));
             await using (var content = MessageHeaders.OpenMessage(inner, original.OpenBody(message)))
             {
                 await CarrierWriter.WriteBodyAsync(carrierBody, boundary, content,

@@ -38,8 +38,6 @@ public sealed class SignStage : IOutboundStage
         var headers = Fields(context.Message.Headers);
         var now = _time.GetUtcNow();
 
-        // Hashing the body is the CPU-heavy part: off the socket's event loop when it is large (docs/milter.md, "Threads").
-        await EventLoop.LeaveForAsync(context.Copies.Sum(c => c.BodyLength(context.Message)));
         for (int attempt = 1; ; attempt++)
         {
             context.Signer ??= await _keys.GetSignerAsync(intent.Sender, cancellationToken);
@@ -67,6 +65,9 @@ public sealed class SignStage : IOutboundStage
     {
         foreach (var copy in context.Copies)
         {
+            // Hashing the body is the CPU-heavy part: off the socket's event loop when it is large, and left again for
+            // each copy, since the previous copy's signature came back from authd on .NET's socket thread.
+            await EventLoop.LeaveForAsync(copy.BodyLength(context.Message));
             await using var body = copy.OpenBody(context.Message);
             copy.Signature = await MessageSigning.SignAsync(headers, body, new SignatureHeaderRequest
             {
