@@ -54,17 +54,8 @@ public class CachingSigningKeyResolverTests
     {
         public int ThreadId { get; private set; }
 
-        public ValueTask<SigningKeyRecord?> FindSigningKeyAsync(KeyId kid, CancellationToken cancellationToken)
-        {
-            var reply = new TaskCompletionSource<SigningKeyRecord?>();
-            new Thread(() =>
-            {
-                Thread.Sleep(50); // the caller is awaiting by now
-                ThreadId = Environment.CurrentManagedThreadId;
-                reply.SetResult(record);
-            }) { IsBackground = true, Name = "socket thread" }.Start();
-            return new ValueTask<SigningKeyRecord?>(reply.Task);
-        }
+        public ValueTask<SigningKeyRecord?> FindSigningKeyAsync(KeyId kid, CancellationToken cancellationToken) =>
+            new(Lab.SocketThread.Reply<SigningKeyRecord?>(record, id => ThreadId = id));
     }
 
     [Fact]

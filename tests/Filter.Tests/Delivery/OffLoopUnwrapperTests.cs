@@ -12,18 +12,8 @@ public sealed class OffLoopUnwrapperTests
     {
         public int ThreadId { get; private set; }
 
-        public ValueTask<UnwrappedFileKey?> UnwrapAsync(UnwrapRequest request, CancellationToken cancellationToken)
-        {
-            var reply = new TaskCompletionSource<UnwrappedFileKey?>(TaskCreationOptions.None);
-            var thread = new Thread(() =>
-            {
-                Thread.Sleep(50); // the caller is awaiting by now
-                ThreadId = Environment.CurrentManagedThreadId;
-                reply.SetResult(null);
-            }) { IsBackground = true, Name = "socket thread" };
-            thread.Start();
-            return new ValueTask<UnwrappedFileKey?>(reply.Task);
-        }
+        public ValueTask<UnwrappedFileKey?> UnwrapAsync(UnwrapRequest request, CancellationToken cancellationToken) =>
+            new(Lab.SocketThread.Reply<UnwrappedFileKey?>(null, id => ThreadId = id));
     }
 
     [Theory]

@@ -201,14 +201,7 @@ public sealed class StageHarness : IAsyncDisposable, IOutboundKeys, IReinjector
                 callsOnPool.Add(Thread.CurrentThread.IsThreadPoolThread);
             }
 
-            var signature = await inner.SignAsync(purpose, toBeSigned, cancellationToken);
-            var reply = new TaskCompletionSource<byte[]>();
-            new Thread(() =>
-            {
-                Thread.Sleep(20); // the caller is awaiting by now
-                reply.SetResult(signature);
-            }) { IsBackground = true, Name = "socket thread" }.Start();
-            return await reply.Task;
+            return await Lab.SocketThread.Reply(await inner.SignAsync(purpose, toBeSigned, cancellationToken));
         }
     }
 
