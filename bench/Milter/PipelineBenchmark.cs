@@ -170,7 +170,7 @@ internal static class PipelineBenchmark
         sb.AppendLine(c, $"""
             {stamp} `bench/run.sh pipeline`: one domain as a sysadmin runs it (tests/Lab MailDomain): PostgreSQL 15, mailfilter-authd,
             mailfilterd (Release; milter on loopback TCP, LMTP delivery agent storing into its own Maildirs, `[log] level = information`,
-            one line per message and delivery), Postfix 3.7 private instance. smtp-source submits unauthenticated from 127.0.0.1 (a
+            one line per message and delivery), Postfix 3.7 private instance. {MailDisk.Description} smtp-source submits unauthenticated from 127.0.0.1 (a
             trusted network in `[policy]`, so mail from example.test is outbound), one message per SMTP session, {Concurrency} sessions at a
             time, To and MAIL FROM a sender in example.test, one recipient (bob@example.test), a Subject, and {counts} payload per
             row (smtp-source's 80-column lines; headers not counted). Throughput is messages divided by the time from smtp-source's
