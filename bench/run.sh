@@ -3,7 +3,7 @@
 # section, with the machine and the date). One command:
 # bench/run.sh [milter] [mime] [crypto] [authd] [outbound] [links] [pipeline] [registry] [conflicts] [attachments] [package] [fuzz]
 # (default: all but package and fuzz; "fuzz" is the long 1,000,000-case MIME mutation run). Runs as root
-# (the milter benchmark starts private Postfix instances). Close other work first: the numbers are
+# (the milter benchmark starts private Postfix instances and keeps their mail on a loop-mounted ext4 it makes). Close other work first: the numbers are
 # only as quiet as the machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -17,6 +17,8 @@ namespace MailFilter.Bench;
 /// </summary>
 public sealed class MailDisk : IDisposable
 {
+    private const string Prefix = "mailfilter-bench-disk-";
+
     private readonly string _image;
     private readonly string? _previousTemp;
 
@@ -37,7 +39,8 @@ public sealed class MailDisk : IDisposable
     /// <summary>Makes, mounts and switches TMPDIR to the file system; throws with what to do when it cannot.</summary>
     public static MailDisk Mount(long sizeBytes = 8L << 30)
     {
-        string name = $"mailfilter-bench-disk-{Environment.ProcessId}";
+        RemoveLeftovers();
+        string name = $"{Prefix}{Environment.ProcessId}";
         string image = Path.Combine("/var/tmp", name + ".img");
         string mountPoint = Path.Combine("/var/tmp", name);
         using (var file = new FileStream(image, FileMode.Create, FileAccess.Write))
@@ -64,6 +67,28 @@ public sealed class MailDisk : IDisposable
         string? previous = Environment.GetEnvironmentVariable("TMPDIR");
         Environment.SetEnvironmentVariable("TMPDIR", mountPoint);
         return new MailDisk(image, mountPoint, previous);
+    }
+
+    /// <summary>The mounts and images of runs that were killed before they could remove them (their process is gone).</summary>
+    private static void RemoveLeftovers()
+    {
+        foreach (var image in Directory.EnumerateFiles("/var/tmp", Prefix + "*.img"))
+        {
+            string mountPoint = image[..^".img".Length];
+            if (!int.TryParse(Path.GetFileName(mountPoint)[Prefix.Length..], out int pid) || Directory.Exists($"/proc/{pid}"))
+            {
+                continue;
+            }
+
+            Console.Error.WriteLine($"removing {image}, left by an earlier run (process {pid}) that did not end normally");
+            if (File.ReadLines("/proc/mounts").Any(l => l.Split(' ')[1] == mountPoint))
+            {
+                Run("umount", "-l", mountPoint);
+            }
+
+            File.Delete(image);
+            DeleteDirectory(mountPoint);
+        }
     }
 
     public void Dispose()
