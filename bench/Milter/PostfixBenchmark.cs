@@ -14,7 +14,7 @@ namespace MailFilter.Bench.Milter;
 internal static class PostfixBenchmark
 {
     public sealed record Run(string Config, string Transport, int Concurrency, double MessagesPerSecond, double MilterCpuMsPerMessage, double MachineCpuMsPerMessage,
-        double PostfixCpuMsPerMessage, double SourceCpuMsPerMessage);
+        double PostfixCpuMsPerMessage, double SourceCpuMsPerMessage, int Round = 0);
 
     /// <summary>mailfilterd as these benchmarks run it: pass-through (trace off, no signing or encryption), listening on
     /// a unix socket Postfix may use and on loopback TCP.</summary>
@@ -66,7 +66,7 @@ internal static class PostfixBenchmark
                 {
                     int messages = concurrency == 1 ? messagesAtOne : messagesAtTen;
                     var run = await MeasureAsync(postfix, groups, c.Milters, c.Pid, concurrency, messages, size);
-                    runs.Add(run with { Config = c.Name, Transport = c.Transport });
+                    runs.Add(run with { Config = c.Name, Transport = c.Transport, Round = round });
                     Console.WriteLine($"  round {round}: {runs[^1]}");
                 }
             }
@@ -90,10 +90,10 @@ internal static class PostfixBenchmark
         var sb = new StringBuilder();
         sb.AppendLine("### Through Postfix (smtp-source, one message per SMTP session, delivery into Maildirs)");
         sb.AppendLine();
-        sb.AppendLine(CultureInfo.InvariantCulture, $"{Machine.Stamp()} Postfix 3.7 private instance. {MailDisk.Description} smtp-source sends {messagesAtTen} messages at concurrency 10 and {messagesAtOne} at concurrency 1, {size} bytes of payload each; throughput is messages divided by the time from the first connection to the last Maildir delivery. A warm-up pass of every configuration first, then {rounds} rounds, configurations alternating within each round; medians shown. The null milter (its own process, with mailfilterd's thread-pool setting) negotiates away every step and accepts at MAIL: the difference between it and Postfix alone is Postfix's own per-session cost of having a milter at all. mailfilterd runs pass-through (trace off), receiving every header and the body; OpenDKIM signs with RSA-2048, relaxed/relaxed. Milter CPU is the milter process's user+system time divided by messages. Postfix CPU is every Postfix process (the instance's master and all it forks: smtpd, cleanup, qmgr, virtual, ...), smtp-source CPU the load tool, each counted by a control group (cgroup cpuacct) they run in; \"Postfix CPU over alone\" is what Postfix itself spends on having the milter. Machine CPU is everything the machine did divided by messages, so the difference to Postfix alone is what a milter costs in all. Targets: mailfilterd at least 0.85 of Postfix alone and at most 0.2 ms CPU per message; over inet within 10 % of its unix-socket figure.");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"{Machine.Stamp()} Postfix 3.7 private instance. {MailDisk.Description} smtp-source sends {messagesAtTen} messages at concurrency 10 and {messagesAtOne} at concurrency 1, {size} bytes of payload each; throughput is messages divided by the time from the first connection to the last Maildir delivery. A warm-up pass of every configuration first, then {rounds} rounds, configurations alternating within each round; medians shown; the ratio is the median rate over Postfix alone's median rate, and beside it the ratios of each round (a configuration against Postfix alone in the same round) as median and range, for the spread. The null milter (its own process, with mailfilterd's thread-pool setting) negotiates away every step and accepts at MAIL: the difference between it and Postfix alone is Postfix's own per-session cost of having a milter at all. mailfilterd runs pass-through (trace off), receiving every header and the body; OpenDKIM signs with RSA-2048, relaxed/relaxed. Milter CPU is the milter process's user+system time divided by messages. Postfix CPU is every Postfix process (the instance's master and all it forks: smtpd, cleanup, qmgr, virtual, ...), smtp-source CPU the load tool, each counted by a control group (cgroup cpuacct) they run in; \"Postfix CPU over alone\" is what Postfix itself spends on having the milter. Machine CPU is everything the machine did divided by messages, so the difference to Postfix alone is what a milter costs in all. Targets: mailfilterd at least 0.85 of Postfix alone and at most 0.2 ms CPU per message; over inet within 10 % of its unix-socket figure.");
         sb.AppendLine();
-        sb.AppendLine("| concurrency | configuration | socket | messages/s | ratio to Postfix alone | milter CPU ms/message | Postfix CPU ms/message | Postfix CPU over alone | smtp-source CPU ms/message | machine CPU ms/message |");
-        sb.AppendLine("|---:|---|---|---:|---:|---:|---:|---:|---:|---:|");
+        sb.AppendLine("| concurrency | configuration | socket | messages/s | ratio to Postfix alone | ratio per round: median (min-max) | milter CPU ms/message | Postfix CPU ms/message | Postfix CPU over alone | smtp-source CPU ms/message | machine CPU ms/message |");
+        sb.AppendLine("|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         var c = CultureInfo.InvariantCulture;
         foreach (var group in runs.GroupBy(r => (r.Concurrency, r.Config, r.Transport)).OrderByDescending(g => g.Key.Concurrency))
         {
@@ -103,7 +103,9 @@ internal static class PostfixBenchmark
             bool isAlone = group.Key.Config == "Postfix alone";
             string milterCpu = isAlone ? "-" : Percentiles.Median(group.Select(r => r.MilterCpuMsPerMessage)).ToString("F3", c);
             string over = isAlone ? "-" : (postfixCpu - Percentiles.Median(alone.Select(r => r.PostfixCpuMsPerMessage))).ToString("+0.00;-0.00", c);
-            sb.AppendLine(c, $"| {group.Key.Concurrency} | {group.Key.Config} | {group.Key.Transport} | {rate:F0} | {rate / Percentiles.Median(alone.Select(r => r.MessagesPerSecond)):F2} | {milterCpu} | {postfixCpu:F2} | {over} | {Percentiles.Median(group.Select(r => r.SourceCpuMsPerMessage)):F2} | {Percentiles.Median(group.Select(r => r.MachineCpuMsPerMessage)):F2} |");
+            var perRound = group.Select(r => r.MessagesPerSecond / alone.Single(a => a.Round == r.Round).MessagesPerSecond).ToList();
+            string roundRatios = isAlone ? "-" : string.Create(c, $"{Percentiles.Median(perRound):F2} ({perRound.Min():F2}-{perRound.Max():F2})");
+            sb.AppendLine(c, $"| {group.Key.Concurrency} | {group.Key.Config} | {group.Key.Transport} | {rate:F0} | {rate / Percentiles.Median(alone.Select(r => r.MessagesPerSecond)):F2} | {roundRatios} | {milterCpu} | {postfixCpu:F2} | {over} | {Percentiles.Median(group.Select(r => r.SourceCpuMsPerMessage)):F2} | {Percentiles.Median(group.Select(r => r.MachineCpuMsPerMessage)):F2} |");
         }
 
         return sb.ToString();
