@@ -6,7 +6,7 @@ install_deps() {
               python3-dkim python3-nacl postgresql dovecot-core dovecot-lmtpd dovecot-imapd
               ca-certificates procps iproute2
               openssl     # the pipeline benchmark makes OpenDKIM's Ed25519 key
-              e2fsprogs mount   # the Postfix benchmarks keep their mail on a loop-mounted ext4 (bench/Common/MailDisk.cs)
+              e2fsprogs mount   # the Postfix benchmarks keep their mail on a loop-mounted ext4 (bench/Milter/MailDisk.cs)
               sasl2-bin libsasl2-modules   # saslpasswd2 and the PLAIN/LOGIN plugins: the lab's Postfix authenticates users (Cyrus sasldb)
               chromium chromium-driver)  # the registry tests drive a real headless browser (Selenium)
   install_npm_deps

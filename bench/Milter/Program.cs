@@ -14,8 +14,8 @@ if (mode == "null-milter")
 
 bool quick = args.Contains("--quick");
 // Every mode's files (Postfix's queue and Maildirs, PostgreSQL, the daemons' spools and sockets) go on a journaled file
-// system made for the run (bench/Common/MailDisk.cs); it is unmounted when the program ends.
-using var disk = MailDisk.Mount();
+// system made for the run (bench/Milter/MailDisk.cs); it is unmounted when the program ends.
+await using var disk = await MailDisk.MountAsync();
 if (mode == "compare")
 {
     // bench/Milter compare OTHER_MAILFILTERD [unix|inet] [--quick]: this build against another, behind one Postfix.

@@ -1,6 +1,7 @@
-using System.Diagnostics;
+using System.ComponentModel;
+using MailFilter.Lab;
 
-namespace MailFilter.Bench;
+namespace MailFilter.Bench.Milter;
 
 /// <summary>
 /// The file system the benchmarks that drive Postfix keep their mail on: a fresh ext4 with a journal (mkfs.ext4's
@@ -15,7 +16,7 @@ namespace MailFilter.Bench;
 /// there and Postfix alone fell from 780 to 420 messages/s within one sequence of runs (docs/benchmarks.md). A
 /// mail server's spool is on a journaled file system; this measures one.</para>
 /// </summary>
-public sealed class MailDisk : IDisposable
+public sealed class MailDisk : IAsyncDisposable
 {
     private const string Prefix = "mailfilter-bench-disk-";
 
@@ -34,12 +35,12 @@ public sealed class MailDisk : IDisposable
 
     /// <summary>For the tables: what the mail was stored on.</summary>
     public static string Description =>
-        "Mail queue, Maildirs and spools on a fresh journaled ext4 (a loop-mounted image the benchmark makes; bench/Common/MailDisk.cs says why).";
+        "Mail queue, Maildirs and spools on a fresh journaled ext4 (a loop-mounted image the benchmark makes; bench/Milter/MailDisk.cs says why).";
 
     /// <summary>Makes, mounts and switches TMPDIR to the file system; throws with what to do when it cannot.</summary>
-    public static MailDisk Mount(long sizeBytes = 8L << 30)
+    public static async Task<MailDisk> MountAsync(long sizeBytes = 8L << 30)
     {
-        RemoveLeftovers();
+        await RemoveLeftoversAsync();
         string name = $"{Prefix}{Environment.ProcessId}";
         string image = Path.Combine("/var/tmp", name + ".img");
         string mountPoint = Path.Combine("/var/tmp", name);
@@ -51,11 +52,11 @@ public sealed class MailDisk : IDisposable
         try
         {
             // Inode tables and journal written now, not by the kernel's lazy-init thread during the measurement.
-            Run("mkfs.ext4", "-q", "-F", "-O", "has_journal", "-E", "lazy_itable_init=0,lazy_journal_init=0", image);
+            await RunAsync("mkfs.ext4", "-q", "-F", "-O", "has_journal", "-E", "lazy_itable_init=0,lazy_journal_init=0", image);
             Directory.CreateDirectory(mountPoint);
-            Run("mount", "-o", "loop", image, mountPoint);
+            await RunAsync("mount", "-o", "loop", image, mountPoint);
         }
-        catch (InvalidOperationException e)
+        catch (Exception e) when (e is InvalidOperationException or Win32Exception)
         {
             File.Delete(image);
             DeleteDirectory(mountPoint);
@@ -70,7 +71,7 @@ public sealed class MailDisk : IDisposable
     }
 
     /// <summary>The mounts and images of runs that were killed before they could remove them (their process is gone).</summary>
-    private static void RemoveLeftovers()
+    private static async Task RemoveLeftoversAsync()
     {
         foreach (var image in Directory.EnumerateFiles("/var/tmp", Prefix + "*.img"))
         {
@@ -83,7 +84,7 @@ public sealed class MailDisk : IDisposable
             Console.Error.WriteLine($"removing {image}, left by an earlier run (process {pid}) that did not end normally");
             if (File.ReadLines("/proc/mounts").Any(l => l.Split(' ')[1] == mountPoint))
             {
-                Run("umount", "-l", mountPoint);
+                await RunAsync("umount", "-l", mountPoint);
             }
 
             File.Delete(image);
@@ -91,18 +92,18 @@ public sealed class MailDisk : IDisposable
         }
     }
 
-    public void Dispose()
+    public async ValueTask DisposeAsync()
     {
         Environment.SetEnvironmentVariable("TMPDIR", _previousTemp);
         try
         {
-            Run("umount", MountPoint);
+            await RunAsync("umount", MountPoint);
         }
         catch (InvalidOperationException e)
         {
             // Something the run started still holds a file open there: detach now, the kernel finishes when it closes.
             Console.Error.WriteLine($"warning: {e.Message}; detaching it lazily");
-            Run("umount", "-l", MountPoint);
+            await RunAsync("umount", "-l", MountPoint);
         }
 
         File.Delete(_image);
@@ -117,30 +118,6 @@ public sealed class MailDisk : IDisposable
         }
     }
 
-    private static void Run(string file, params string[] args)
-    {
-        var start = new ProcessStartInfo(file) { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var a in args)
-        {
-            start.ArgumentList.Add(a);
-        }
-
-        Process process;
-        try
-        {
-            process = Process.Start(start) ?? throw new InvalidOperationException($"{file} did not start");
-        }
-        catch (System.ComponentModel.Win32Exception e)
-        {
-            throw new InvalidOperationException($"{file} cannot be run: {e.Message}", e);
-        }
-
-        using var _ = process;
-        string output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{file} {string.Join(' ', args)} failed (exit {process.ExitCode}): {output.Trim()}");
-        }
-    }
+    private static async Task RunAsync(string file, params string[] args) =>
+        (await ProcessRunner.RunAsync(file, args)).EnsureSuccess($"{file} {string.Join(' ', args)}");
 }
